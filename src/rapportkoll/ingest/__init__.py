@@ -1,0 +1,1 @@
+"""Readers: turn sources (text, OCR, markdown, PDF, CSV/XLSX) into canonical tables."""

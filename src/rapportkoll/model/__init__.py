@@ -1,0 +1,1 @@
+"""The contract between ingest and rules: numbers with intervals, canonical tables."""

@@ -1,0 +1,138 @@
+"""Swedish printed numbers: parsing, precision and the interval a printed value stands for."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from itertools import combinations
+
+MINUS_SIGNS = "-−–‒"
+_NUMBER_RE = re.compile(
+    r"""^(?P<sign>[-−–‒+]\s?)?
+        (?P<int>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)
+        (?:(?P<sep>[.,])(?P<frac>\d+))?
+        \s?(?P<unit>%|tkr|mnkr|kr)?$""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A value as printed: its parsed value, the decimals printed and its unit."""
+
+    value: float
+    decimals: int
+    printed: str
+    unit: str | None = None
+
+    @property
+    def half_unit(self) -> float:
+        """Half a unit of the last printed digit: the rounding a printed value hides."""
+        return 0.5 * 10.0 ** (-self.decimals)
+
+    @property
+    def low(self) -> float:
+        return self.value - self.half_unit
+
+    @property
+    def high(self) -> float:
+        return self.value + self.half_unit
+
+
+def parse_number(text: str) -> Number | None:
+    """Parse one Swedish-printed number ('-2 096', '4,5%', '296.0%', '− 6 279').
+
+    Returns None when the text is not exactly one number.
+    """
+    raw = text.strip()
+    if not raw:
+        return None
+    m = _NUMBER_RE.match(raw)
+    if m is None:
+        return None
+    digits = re.sub(r"[ \u00a0\u202f]", "", m.group("int"))
+    frac = m.group("frac") or ""
+    value = float(f"{digits}.{frac}" if frac else digits)
+    sign = m.group("sign") or ""
+    if sign and sign.strip() in MINUS_SIGNS:
+        value = -value
+    if value == 0:
+        value = 0.0
+    return Number(value=value, decimals=len(frac), printed=raw, unit=m.group("unit"))
+
+
+def decimals_of(value: float) -> int:
+    """Decimals needed to print a float computed from printed values (bounded)."""
+    for d in range(0, 7):
+        if math.isclose(round(value, d), value, abs_tol=1e-9):
+            return d
+    return 6
+
+
+_TOKEN_RE = re.compile(
+    r"^[-−–‒+]?\d{1,3}$|^[-−–‒+]?\d+(?:[.,]\d+)?%?$|^\d{3}(?:[.,]\d+)?%?$"
+)
+
+
+def _starts_number(token: str) -> bool:
+    body = token.lstrip(MINUS_SIGNS + "+")
+    return bool(body) and body[0].isdigit() and not (len(body) > 1 and body[0] == "0"
+                                                      and body[1].isdigit())
+
+
+def _continues_number(token: str) -> bool:
+    """A token may continue the previous number only as a group of exactly 3 digits."""
+    body = token.rstrip("%")
+    head = body.split(",")[0].split(".")[0]
+    return len(head) == 3 and head.isdigit() and token[0].isdigit()
+
+
+def segmentations(tokens: list[str], n_values: int, limit: int = 64) -> list[list[Number]]:
+    """Every way to read space-separated tokens as exactly ``n_values`` numbers.
+
+    A printed row such as ``-2 096 -1 789 307`` is ambiguous digit by digit: the
+    space is both the thousands separator and the cell separator. A number may
+    only continue with a group of exactly three digits, a signed token always
+    starts a new number, and a token with decimals or '%' ends one. The caller
+    resolves what remains ambiguous from the table's structure.
+    """
+    if not tokens or n_values <= 0 or n_values > len(tokens):
+        return []
+    must_start = [True] + [
+        not _continues_number(t) or tokens[i - 1][-1] in "%" or _has_decimals(tokens[i - 1])
+        for i, t in enumerate(tokens) if i > 0
+    ]
+    if not all(_starts_number(t) for t, s in zip(tokens, must_start, strict=True) if s):
+        return []
+    optional = [i for i, s in enumerate(must_start) if not s]
+    forced = sum(must_start)
+    extra = n_values - forced
+    if extra < 0 or extra > len(optional):
+        return []
+    results: list[list[Number]] = []
+    for chosen in combinations(optional, extra):
+        starts = sorted({i for i, s in enumerate(must_start) if s} | set(chosen))
+        if not all(_starts_number(tokens[i]) for i in starts):
+            continue
+        bounds = [*starts, len(tokens)]
+        numbers: list[Number] = []
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            number = parse_number(" ".join(tokens[a:b]))
+            if number is None:
+                break
+            numbers.append(number)
+        if len(numbers) == n_values:
+            results.append(numbers)
+            if len(results) >= limit:
+                break
+    return results
+
+
+def _has_decimals(token: str) -> bool:
+    return bool(re.search(r"\d[.,]\d", token))
+
+
+def is_number_token(token: str) -> bool:
+    """True for a token that can be (part of) a printed number."""
+    return bool(_TOKEN_RE.match(token))

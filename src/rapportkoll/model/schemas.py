@@ -1,0 +1,68 @@
+"""pandera schemas for the canonical tables, derived from their column contracts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+import pandera.pandas as pa
+
+from rapportkoll.model.tables import TABLES, TableSpec
+
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+@dataclass(frozen=True)
+class SchemaViolation:
+    """One failed schema check on one row (or the whole table when ``index`` is None)."""
+
+    table: str
+    column: str | None
+    check: str
+    index: int | None
+    value: str
+
+
+def _column(kind: str, name: str) -> pa.Column:
+    nullable = kind.endswith("?")
+    base = kind.rstrip("?")
+    checks: list[pa.Check] = []
+    if base == "date":
+        checks.append(pa.Check.str_matches(_ISO_DATE, name="iso_date"))
+    if name in {"line", "position"}:
+        checks.append(pa.Check.ge(0, name="non_negative"))
+    if name == "decimals":
+        checks.append(pa.Check.in_range(0, 12, name="decimals_range"))
+    dtype = {"str": None, "date": None, "int": "Int64", "float": "float64"}[base]
+    return pa.Column(dtype, checks=checks, nullable=nullable, required=True, coerce=True)
+
+
+@cache
+def schema_for(name: str) -> pa.DataFrameSchema:
+    spec: TableSpec = TABLES[name]
+    return pa.DataFrameSchema(
+        {c: _column(k, c) for c, k in spec.columns.items()}, name=name, strict=False
+    )
+
+
+def validate_table(name: str, frame: pd.DataFrame) -> list[SchemaViolation]:
+    """Validate lazily; every failure becomes a violation, never an exception."""
+    try:
+        schema_for(name).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        out: list[SchemaViolation] = []
+        for rec in cases.to_dict("records"):
+            index = rec.get("index")
+            out.append(
+                SchemaViolation(
+                    table=name,
+                    column=None if pd.isna(rec.get("column")) else str(rec.get("column")),
+                    check=str(rec.get("check")),
+                    index=None if index is None or pd.isna(index) else int(index),
+                    value=str(rec.get("failure_case")),
+                )
+            )
+        return out
+    return []

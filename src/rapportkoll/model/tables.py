@@ -1,0 +1,173 @@
+"""The canonical tables: column contracts and their pandera schemas.
+
+Every table is long and keyed by ``report`` so that a rule runs once, vectorised,
+over every report of a run. Every row carries its provenance (``file``, ``line``,
+optional ``sheet``). Numeric cells keep ``printed`` and ``decimals`` so rules can
+derive tolerance from the precision printed instead of a fixed epsilon.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import pandas as pd
+
+PROVENANCE: Final = {"report": "str", "file": "str", "line": "int", "sheet": "str?"}
+NUMERIC: Final = {"value": "float?", "printed": "str?", "decimals": "int?"}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A canonical table: its columns ('str', 'int', 'float', 'date'; '?' = may be empty)."""
+
+    name: str
+    description: str
+    columns: dict[str, str]
+
+    def empty(self) -> pd.DataFrame:
+        return pd.DataFrame({c: pd.Series(dtype=_dtype(t)) for c, t in self.columns.items()})
+
+
+def _dtype(kind: str) -> str:
+    base = kind.rstrip("?")
+    return {"str": "object", "int": "Int64", "float": "float64", "date": "object"}[base]
+
+
+TABLES: Final[dict[str, TableSpec]] = {
+    spec.name: spec
+    for spec in [
+        TableSpec(
+            "reports",
+            "One row per report: organisation, document type, period and amount unit.",
+            {
+                **PROVENANCE,
+                "organisation": "str?",
+                "doc_type": "str?",
+                "title": "str?",
+                "period_start": "date?",
+                "period_end": "date?",
+                "unit": "str?",
+                "profile": "str?",
+            },
+        ),
+        TableSpec(
+            "goals",
+            "One row per inriktningsmål with its bedömning, trend and analysis text.",
+            {
+                **PROVENANCE,
+                "goal": "str",
+                "title": "str?",
+                "bedomning": "str?",
+                "trend": "str?",
+                "analysis": "str?",
+                "analysis_line": "int?",
+            },
+        ),
+        TableSpec(
+            "indicators",
+            "One row per indicator x value column (utfall_<year>, utfall_period, mal, "
+            "prognos); the indicator's bedömning and trend repeat on each row.",
+            {
+                **PROVENANCE,
+                "goal": "str?",
+                "level": "str?",
+                "indicator": "str",
+                "ansvarig": "str?",
+                "column": "str",
+                "year": "int?",
+                **NUMERIC,
+                "unit": "str?",
+                "bedomning": "str?",
+                "trend": "str?",
+                "comment": "str?",
+                "comment_date": "date?",
+                "name_line": "int?",
+                "bedomning_line": "int?",
+            },
+        ),
+        TableSpec(
+            "items",
+            "One row per uppdrag or nämndinitiativ listed under a goal.",
+            {
+                **PROVENANCE,
+                "goal": "str?",
+                "kind": "str",
+                "title": "str",
+                "ansvarig": "str?",
+                "prognos": "str?",
+                "slutdatum": "date?",
+                "status": "str?",
+                "comment": "str?",
+                "comment_date": "date?",
+                "title_line": "int?",
+                "comment_line": "int?",
+            },
+        ),
+        TableSpec(
+            "item_matrix",
+            "One row per cell of the summary matrix of uppdrag and nämndinitiativ "
+            "(kind x status x column enligt_plan | avvikelse | total); the total row "
+            "has kind 'total'.",
+            {**PROVENANCE, "kind": "str", "status": "str", "column": "str", **NUMERIC},
+        ),
+        TableSpec(
+            "finance",
+            "One row per numeric cell of a financial table (operating statement, per-"
+            "unit table, investments, sick leave, tables found without a profile).",
+            {
+                **PROVENANCE,
+                "table": "str",
+                "row": "str",
+                "row_kind": "str",
+                "position": "int",
+                "column": "str",
+                **NUMERIC,
+                "unit": "str?",
+            },
+        ),
+        TableSpec(
+            "claims",
+            "One row per number stated in prose, with the words around it.",
+            {
+                **PROVENANCE,
+                "section": "str?",
+                "subject": "str?",
+                "measure": "str?",
+                "sentence": "str",
+                **NUMERIC,
+                "unit": "str?",
+                "direction": "int?",
+                "of_total": "float?",
+                "claim_kind": "str",
+            },
+        ),
+        TableSpec(
+            "text_lines",
+            "Every source line of prose kept for format checks (draft markers, cut-off "
+            "sentences).",
+            {**PROVENANCE, "text": "str", "section": "str?"},
+        ),
+        TableSpec(
+            "extraction_issues",
+            "Values that could not be read with confidence: unreadable or ambiguous "
+            "cells, unreadable files. Never silently guessed or dropped.",
+            {
+                **PROVENANCE,
+                "issue": "str",
+                "table": "str?",
+                "text": "str?",
+                "message": "str",
+                "candidates": "str?",
+            },
+        ),
+        TableSpec(
+            "repairs",
+            "Tokens repaired against a profile vocabulary (OCR damage), original kept.",
+            {**PROVENANCE, "field": "str", "original": "str", "repaired": "str",
+             "score": "float"},
+        ),
+    ]
+}
+
+ROW_KINDS: Final = ("part", "total", "subtotal", "varav", "other")

@@ -1,0 +1,58 @@
+"""Machine-readable JSON: stable keys, sorted, byte-identical for the same input."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from rapportkoll.findings import Finding, RunReport
+
+VERSION = 1
+
+
+def to_document(report: RunReport) -> dict[str, Any]:
+    """The JSON document as plain data (see docs/json-format.md); no timestamps."""
+    findings = sorted(report.findings, key=Finding.sort_key)
+    results = sorted(report.results, key=lambda r: (r.report, r.rule))
+    return {
+        "version": VERSION,
+        "findings": [_clean(f.to_dict()) for f in findings],
+        "results": [_clean(asdict(r)) for r in results],
+        "rules": {rid: _clean(asdict(info)) for rid, info in report.rules.items()},
+        "reports": sorted(
+            (_clean(r) for r in report.reports),
+            key=lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False),
+        ),
+        "summary": _clean(report.summary()),
+    }
+
+
+def render(report: RunReport) -> bytes:
+    text = json.dumps(to_document(report), sort_keys=True, indent=2, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
+
+
+def _clean(value: Any) -> Any:
+    """Plain JSON values: enums by value, ISO dates, integral floats as ints."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return int(value) if value.is_integer() else value
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if type(value).__name__ in {"NAType", "NaTType"}:
+        return None
+    item = getattr(value, "item", None)  # numpy scalars from a DataFrame row
+    return _clean(item()) if callable(item) else str(value)

@@ -56,7 +56,7 @@ class TableBuilder:
     def __init__(self) -> None:
         self._rows: dict[str, list[dict[str, Any]]] = {}
 
-    def add(self, table: str, **row: Any) -> None:
+    def add(self, table: str, /, **row: Any) -> None:
         if table not in TABLES:
             raise KeyError(f"unknown canonical table {table!r}")
         unknown = set(row) - set(TABLES[table].columns)

@@ -1,0 +1,137 @@
+"""Swedish number words ('tolv', 'tjugotre') and month names, for reading prose."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+_UNITS: Final = {
+    "noll": 0,
+    "en": 1,
+    "ett": 1,
+    "två": 2,
+    "tre": 3,
+    "fyra": 4,
+    "fem": 5,
+    "sex": 6,
+    "sju": 7,
+    "åtta": 8,
+    "nio": 9,
+}
+_TEENS: Final = {
+    "tio": 10,
+    "elva": 11,
+    "tolv": 12,
+    "tretton": 13,
+    "fjorton": 14,
+    "femton": 15,
+    "sexton": 16,
+    "sjutton": 17,
+    "arton": 18,
+    "nitton": 19,
+}
+_TENS: Final = {
+    "tjugo": 20,
+    "trettio": 30,
+    "fyrtio": 40,
+    "femtio": 50,
+    "sextio": 60,
+    "sjuttio": 70,
+    "åttio": 80,
+    "nittio": 90,
+}
+
+
+def _all_words() -> dict[str, int]:
+    words: dict[str, int] = {**_UNITS, **_TEENS, **_TENS, "hundra": 100}
+    for tens, tens_value in _TENS.items():
+        for unit, unit_value in _UNITS.items():
+            if unit_value > 0 and unit != "en":
+                words[tens + unit] = tens_value + unit_value
+    # OCR and plain-ASCII text lose the diacritics ('tva', 'atta').
+    bare = {_strip(w): v for w, v in words.items()}
+    return {**bare, **words}
+
+
+def _strip(word: str) -> str:
+    return word.translate(str.maketrans("åäö", "aao"))
+
+
+NUMBER_WORDS: Final[dict[str, int]] = _all_words()
+
+# 'en'/'ett' are also the indefinite article: they count only where the words
+# around them say so (see prose.py).
+ARTICLE_WORDS: Final = frozenset({"en", "ett"})
+
+NUMBER_WORD_RE: Final = re.compile(
+    r"(?<![\wåäö])("
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")(?![\wåäö])",
+    re.IGNORECASE,
+)
+
+MONTHS: Final = frozenset(
+    {
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "okt",
+        "nov",
+        "dec",
+    }
+)
+
+MONTH_NUMBERS: Final[dict[str, int]] = {
+    name: i
+    for i, name in enumerate(
+        [
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
+
+
+def word_value(word: str) -> int | None:
+    """The value of one Swedish number word, case-insensitively ('Tolv' → 12)."""
+    return NUMBER_WORDS.get(word.casefold())
+
+
+def month_number(word: str) -> int | None:
+    """1..12 for a Swedish month name or its common abbreviation, else None."""
+    folded = word.casefold().rstrip(".")
+    if folded in MONTH_NUMBERS:
+        return MONTH_NUMBERS[folded]
+    for name, number in MONTH_NUMBERS.items():
+        if len(folded) >= 3 and name.startswith(folded):
+            return number
+    return None

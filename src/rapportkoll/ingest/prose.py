@@ -85,6 +85,7 @@ COUNT_MEASURES: Final[dict[str, tuple[str, ...]]] = {
     "enligt_plan": ("enligt plan", "enligt beslutad plan", "enligt tidplan"),
     "avvikelse": (
         "avviker från plan",
+        "senare än planerat",
         "avviker från",
         "avviker",
         "försenade",

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import io
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from rapportkoll.findings import RunReport, Severity
+from rapportkoll.findings import Finding, RunReport, Severity
 from rapportkoll.model.errors import UserError
 from rapportkoll.reporters import FORMATS, render, write_atomic
 from rapportkoll.reporters.i18n import format_number
 from rapportkoll.reporters.markdown import render_markdown
 from rapportkoll.reporters.text import render_text, write_text
 
-IMPLEMENTED = [f for f in FORMATS if f in {"text", "json", "markdown"}]
+IMPLEMENTED = [
+    f for f in FORMATS if f in {"text", "json", "markdown", "junit", "sarif"}
+]
 GOLDEN = Path(__file__).parent / "golden"
 
 
@@ -176,8 +179,6 @@ def test_markdown_caps_long_lists(reporting_report: RunReport) -> None:
 
 
 def test_markdown_escapes_markup() -> None:
-    from rapportkoll.findings import Finding
-
     f = Finding("r", "X01", Severity.INFO, "a *b* <c> | d", "f.txt", (1,), "rep")
     md = render_markdown(RunReport(findings=[f]))
     assert "a \\*b\\* \\<c\\> \\| d" in md
@@ -189,6 +190,8 @@ TEXT_GOLDENS = {
     "text": "report.txt",
     "json": "report.json",
     "markdown": "report.md",
+    "junit": "report-junit.xml",
+    "sarif": "report.sarif",
 }
 
 
@@ -199,3 +202,120 @@ def test_golden(
     check_golden(
         TEXT_GOLDENS[fmt], render(reporting_report, fmt), reporting_update_goldens
     )
+
+
+# --- junit ----------------------------------------------------------------------
+
+
+def _cases(xml: bytes) -> dict[tuple[str, str], ET.Element]:
+    root = ET.fromstring(xml)
+    return {
+        (c.get("classname", ""), c.get("name", "")): c for c in root.iter("testcase")
+    }
+
+
+def test_junit_one_case_per_rule_and_report(reporting_report: RunReport) -> None:
+    xml = render(reporting_report, "junit")
+    root = ET.fromstring(xml)
+    assert root.tag == "testsuites"
+    assert [s.get("name") for s in root.iter("testsuite")] == [
+        "ks-2024-08",
+        "ks-2025-04",
+    ]
+    assert (root.get("tests"), root.get("failures")) == ("14", "5")
+    assert (root.get("errors"), root.get("skipped")) == ("1", "2")
+    cases = _cases(xml)
+    assert len(cases) == len(reporting_report.results)
+    passed = cases[("rapportkoll.ks-2025-04", "SUM02 uppdragsmatris-summerar")]
+    assert list(passed) == []
+
+
+def test_junit_failure_error_skip_and_waived(reporting_report: RunReport) -> None:
+    cases = _cases(render(reporting_report, "junit"))
+    failed = cases[("rapportkoll.ks-2024-08", "SUM02 uppdragsmatris-summerar")]
+    failure = failed.find("failure")
+    assert failure is not None and failure.text is not None
+    assert failure.text.startswith(
+        "data/002_905efd7e8d1a0751.txt:238 SUM02 error: Raderna Uppdrag Påbörjad"
+    )
+    assert "[Förväntat 11, Rapporterat 1, Skillnad 10, Tolerans 0]" in failure.text
+    waived = cases[("rapportkoll.ks-2024-08", "ROW02 driftredovisning-summa-exakt")]
+    assert waived.find("failure") is None
+    out = waived.find("system-out")
+    assert out is not None and "Avrundning i ekonomisystemet" in (out.text or "")
+    err = cases[("rapportkoll.ks-2025-04", "ASM01 indikator-bedomning-stammer")]
+    error = err.find("error")
+    assert error is not None and "kolumnen 'mal' saknas" in error.get("message", "")
+    skipped = cases[("rapportkoll.ks-2024-08", "SUM01 driftredovisning-summerar")]
+    assert skipped.find("skipped") is not None
+
+
+def test_junit_finding_without_result_still_fails() -> None:
+    f = Finding(
+        "waiver-expired", "WVR01", Severity.ERROR, "gick ut", "w.yaml", (3,), "w.yaml"
+    )
+    cases = _cases(render(RunReport(findings=[f]), "junit"))
+    case = cases[("rapportkoll.w.yaml", "WVR01 waiver-expired")]
+    assert case.find("failure") is not None
+
+
+# --- sarif ----------------------------------------------------------------------
+
+
+def test_sarif_structure(reporting_report: RunReport) -> None:
+    log = json.loads(render(reporting_report, "sarif"))
+    assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
+    assert set(log) == {"$schema", "version", "runs"}
+    (run,) = log["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "rapportkoll"
+    ids = [r["id"] for r in driver["rules"]]
+    assert ids == sorted(reporting_report.rules)
+    for rule in driver["rules"]:
+        assert set(rule) >= {
+            "id",
+            "name",
+            "shortDescription",
+            "fullDescription",
+            "help",
+        }
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+    assert len(run["results"]) == len(reporting_report.findings)
+    for result in run["results"]:
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] in {"error", "warning", "note"}
+        assert result["message"]["text"]
+        (loc,) = result["locations"]
+        region = loc["physicalLocation"]["region"]
+        assert isinstance(region["startLine"], int) and region["startLine"] >= 1
+        assert set(result["partialFingerprints"]) == {"rapportkoll/v1"}
+
+
+def test_sarif_locations_levels_and_suppressions(reporting_report: RunReport) -> None:
+    results = json.loads(render(reporting_report, "sarif"))["runs"][0]["results"]
+    by_rule = {r["ruleId"]: r for r in results}
+    total = by_rule["uppdragsmatris-summerar"]
+    assert total["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "data/002_905efd7e8d1a0751.txt"},
+        "region": {"startLine": 238},
+    }
+    related = [
+        r["physicalLocation"]["region"]["startLine"] for r in total["relatedLocations"]
+    ]
+    assert related == [230, 232, 234]
+    assert total["properties"]["expected"] == 11
+    assert by_rule["prognoskommentar-finns"]["level"] == "note"
+    assert by_rule["uppdrag-antal-stammer-med-listan"]["level"] == "warning"
+    waived = by_rule["driftredovisning-summa-exakt"]
+    assert waived["suppressions"] == [
+        {
+            "kind": "external",
+            "status": "accepted",
+            "justification": (
+                "Avrundning i ekonomisystemet; accepterad av ekonomichefen"
+            ),
+        }
+    ]
+    assert "suppressions" not in total
+    fingerprints = [r["partialFingerprints"]["rapportkoll/v1"] for r in results]
+    assert len(set(fingerprints)) == len(results)

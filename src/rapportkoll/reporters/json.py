@@ -20,14 +20,14 @@ def to_document(report: RunReport) -> dict[str, Any]:
     results = sorted(report.results, key=lambda r: (r.report, r.rule))
     return {
         "version": VERSION,
-        "findings": [_clean(f.to_dict()) for f in findings],
-        "results": [_clean(asdict(r)) for r in results],
-        "rules": {rid: _clean(asdict(info)) for rid, info in report.rules.items()},
+        "findings": [plain(f.to_dict()) for f in findings],
+        "results": [plain(asdict(r)) for r in results],
+        "rules": {rid: plain(asdict(info)) for rid, info in report.rules.items()},
         "reports": sorted(
-            (_clean(r) for r in report.reports),
+            (plain(r) for r in report.reports),
             key=lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False),
         ),
-        "summary": _clean(report.summary()),
+        "summary": plain(report.summary()),
     }
 
 
@@ -36,12 +36,12 @@ def render(report: RunReport) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _clean(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Plain JSON values: enums by value, ISO dates, integral floats as ints."""
     if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
@@ -55,4 +55,4 @@ def _clean(value: Any) -> Any:
     if type(value).__name__ in {"NAType", "NaTType"}:
         return None
     item = getattr(value, "item", None)  # numpy scalars from a DataFrame row
-    return _clean(item()) if callable(item) else str(value)
+    return plain(item()) if callable(item) else str(value)

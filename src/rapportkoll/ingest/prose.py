@@ -671,7 +671,9 @@ def _bind(sentence: str, nums: list[_Num], vocab: _Vocabulary) -> None:
     money = [n for n in nums if n.kind in {"amount", "percent"}]
     counts = [n for n in nums if n.kind not in {"amount", "percent"}]
     _assign_phrases(folded, money, vocab.measures, "measure")
-    _assign_phrases(folded, counts, vocab.count_measures + vocab.measures, "measure")
+    _assign_phrases(
+        folded, counts, vocab.count_measures + vocab.measures, "measure", 200
+    )
     direction_words = [(fold(w), 1) for w in POSITIVE] + [
         (fold(w), -1) for w in NEGATIVE
     ]
@@ -688,10 +690,15 @@ _CLAUSE_BREAK: Final = re.compile(r"[,;:]|\s[-–]\s")
 CLAUSE_PENALTY: Final = 1000
 
 
-def _distance(num: _Num, start: int, end: int, text: str) -> int:
+def _distance(
+    num: _Num, start: int, end: int, text: str, before_penalty: int = 0
+) -> int:
     """Characters between a phrase and a number; a clause break counts as far."""
     if end <= num.start:
         gap = text[end : num.start]
+        return (
+            len(gap) + before_penalty + CLAUSE_PENALTY * len(_CLAUSE_BREAK.findall(gap))
+        )
     elif start >= num.end:
         gap = text[num.end : start]
     else:
@@ -711,23 +718,36 @@ def _occurrences(
     return taken
 
 
-def _nearest(nums: list[_Num], start: int, end: int, text: str) -> _Num | None:
+def _nearest(
+    nums: list[_Num], start: int, end: int, text: str, before_penalty: int = 0
+) -> _Num | None:
     return min(
-        nums, key=lambda n: (_distance(n, start, end, text), n.start), default=None
+        nums,
+        key=lambda n: (_distance(n, start, end, text, before_penalty), n.start),
+        default=None,
     )
 
 
 def _assign_phrases(
-    folded: str, nums: list[_Num], phrases: tuple[tuple[str, str], ...], attr: str
+    folded: str,
+    nums: list[_Num],
+    phrases: tuple[tuple[str, str], ...],
+    attr: str,
+    before_penalty: int = 0,
 ) -> None:
+    """Each phrase belongs to its nearest number; each number keeps its nearest.
+
+    ``before_penalty`` makes a phrase before a number count as farther: a count's
+    predicate follows it ("fyra uppdrag går enligt plan").
+    """
     if not nums:
         return
     chosen: dict[int, tuple[int, str]] = {}
     for start, end, label in _occurrences(folded, phrases):
-        owner = _nearest(nums, start, end, folded)
+        owner = _nearest(nums, start, end, folded, before_penalty)
         if owner is None:
             continue
-        dist = _distance(owner, start, end, folded)
+        dist = _distance(owner, start, end, folded, before_penalty)
         if id(owner) not in chosen or dist < chosen[id(owner)][0]:
             chosen[id(owner)] = (dist, label)
     for num in nums:

@@ -1,0 +1,180 @@
+"""One pass: read every report, run every rule once over all of them, one RunReport."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+from rapportkoll.findings import (
+    Finding,
+    Outcome,
+    RuleInfo,
+    RuleResult,
+    RunReport,
+    Severity,
+)
+from rapportkoll.ingest.discover import ReadOptions, read_paths
+from rapportkoll.ingest.source import Limits
+from rapportkoll.model.bundle import Bundle
+from rapportkoll.model.errors import UserError
+from rapportkoll.rules.context import KindResult, RuleContext
+from rapportkoll.rules.expr import ExpressionError
+from rapportkoll.rules.loader import LoadedRule, load_rules
+
+EXCERPT_CONTEXT = 2
+
+
+class CheckConfig(Protocol):
+    """What a run needs to know (``rapportkoll.config.Config`` provides it)."""
+
+    paths: list[str]
+    checks: list[str]
+    profile: str | None
+    profiles: list[str]
+    lang: str
+    jobs: int
+    max_bytes: int
+    max_lines: int
+
+
+@dataclass
+class CheckOptions:
+    """Plain options for a run; the CLI and the pytest plugin build one."""
+
+    paths: list[str] = field(default_factory=lambda: ["data"])
+    checks: list[str] = field(default_factory=lambda: ["checks"])
+    profile: str | None = None
+    profiles: list[str] = field(default_factory=lambda: ["profiles"])
+    lang: str = "sv"
+    jobs: int = 1
+    max_bytes: int = Limits().max_bytes
+    max_lines: int = Limits().max_lines
+
+
+def read_bundle(config: CheckConfig) -> Bundle:
+    options = ReadOptions(
+        profile=config.profile,
+        profile_dirs=tuple(p for p in config.profiles if Path(p).is_dir()),
+        limits=Limits(max_bytes=config.max_bytes, max_lines=config.max_lines),
+        jobs=config.jobs,
+    )
+    return read_paths([Path(p) for p in config.paths], options)
+
+
+def run_check(config: CheckConfig) -> RunReport:
+    """Read, check and collect: the whole job behind ``rapportkoll check``."""
+    started = time.perf_counter()
+    rules, _warnings = load_rules([Path(p) for p in config.checks])
+    loaded = time.perf_counter()
+    bundle = read_bundle(config)
+    read = time.perf_counter()
+    report = run_rules(bundle, rules, lang=config.lang)
+    report.timings = {
+        "load_rules": loaded - started,
+        "extraction": read - loaded,
+        **report.timings,
+    }
+    return report
+
+
+def _run_one(bundle: Bundle, rule: LoadedRule, lang: str) -> tuple[KindResult, str | None]:
+    ctx = RuleContext(bundle, rule.spec, rule.params, rule.kind.code, lang,
+                      rule_dir=str(Path(rule.file).parent))
+    try:
+        return rule.kind.run(ctx), None
+    except (ExpressionError, ValueError, KeyError) as exc:
+        # A rule that cannot run on these tables is an 'error' outcome, not a crash;
+        # the message names the rule so the rule file can be fixed.
+        return ctx.result, f"{type(exc).__name__}: {exc}"
+
+
+def run_rules(bundle: Bundle, rules: Iterable[LoadedRule], lang: str = "sv") -> RunReport:
+    reports = bundle.reports
+    report_ids = sorted(set(reports["report"]) | _reports_seen(bundle))
+    run = RunReport(lang=lang)
+    run.reports = _report_rows(reports, report_ids)
+    timings: dict[str, float] = {}
+    for rule in rules:
+        if not rule.spec.enabled:
+            continue
+        t0 = time.perf_counter()
+        result, error = _run_one(bundle, rule, lang)
+        timings[rule.kind.code] = timings.get(rule.kind.code, 0.0) + time.perf_counter() - t0
+        run.rules[rule.spec.id] = _info(rule, lang)
+        run.findings.extend(result.findings)
+        run.results.extend(_outcomes(rule, result, error, report_ids, lang))
+    run.excerpts = excerpts(bundle, run.findings)
+    run.timings = {"rules": sum(timings.values()),
+                   **{f"rules.{k}": v for k, v in sorted(timings.items())}}
+    run.sort()
+    return run
+
+
+def _reports_seen(bundle: Bundle) -> set[str]:
+    issues = bundle.table("extraction_issues")
+    return set(issues["report"]) if len(issues) else set()
+
+
+def _report_rows(reports: pd.DataFrame, ids: list[str]) -> list[dict[str, Any]]:
+    by_id = {r["report"]: r for r in reports.to_dict("records")}
+    rows = []
+    for rid in ids:
+        r = by_id.get(rid, {"report": rid})
+        rows.append({k: (None if pd.isna(v) else v) for k, v in r.items()
+                     if k in {"report", "file", "organisation", "doc_type", "title",
+                              "period_start", "period_end", "unit", "profile"}})
+    return rows
+
+
+def _info(rule: LoadedRule, lang: str) -> RuleInfo:
+    spec = rule.spec
+    explanation = spec.explanation.get(lang) if spec.explanation else ""
+    return RuleInfo(spec.id, rule.kind.code, rule.kind.name, spec.severity,
+                    spec.title.get(lang), explanation, spec.area)
+
+
+def _outcomes(rule: LoadedRule, result: KindResult, error: str | None,
+              report_ids: list[str], lang: str) -> list[RuleResult]:
+    by_report: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        by_report.setdefault(f.report, []).append(f)
+    out = []
+    for rid in report_ids:
+        found = by_report.get(rid, [])
+        if error is not None:
+            outcome = Outcome.ERROR
+        elif any(f.severity.rank >= Severity.WARNING.rank for f in found):
+            outcome = Outcome.FAIL
+        elif result.checked.get(rid, 0) == 0 and not found:
+            outcome = Outcome.NOT_APPLICABLE
+        else:
+            outcome = Outcome.PASS
+        out.append(RuleResult(rule.spec.id, rule.kind.code, rule.kind.name,
+                              rule.spec.title.get(lang), rid, outcome,
+                              checked=result.checked.get(rid, 0), findings=len(found),
+                              area=rule.spec.area, error=error))
+    return out
+
+
+def excerpts(bundle: Bundle, findings: list[Finding]) -> dict[str, dict[int, str]]:
+    """The cited lines and a little context around them, for reporters' snippets."""
+    wanted: dict[str, set[int]] = {}
+    for f in findings:
+        for line in f.lines:
+            span = range(line - EXCERPT_CONTEXT, line + EXCERPT_CONTEXT + 1)
+            wanted.setdefault(f.file, set()).update(span)
+    out: dict[str, dict[int, str]] = {}
+    for file, lines in wanted.items():
+        source = bundle.sources.get(file)
+        if source is None:
+            continue
+        out[file] = {n: source[n - 1] for n in sorted(lines) if 1 <= n <= len(source)}
+    return out
+
+
+__all__ = ["CheckOptions", "UserError", "read_bundle", "run_check", "run_rules"]

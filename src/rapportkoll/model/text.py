@@ -1,0 +1,15 @@
+"""Text folding for tolerant comparison of names and vocabulary (case, diacritics)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics (å→a, ö→o) and collapse whitespace."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACE.sub(" ", bare).strip()

@@ -1,0 +1,1 @@
+"""Rules: the rule-file spec, loader, restricted expressions, registry and rule kinds."""

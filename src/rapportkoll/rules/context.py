@@ -1,0 +1,118 @@
+"""What a rule kind sees while it runs, and how it reports findings and counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel
+
+from rapportkoll.findings import Finding, Severity
+from rapportkoll.model.bundle import Bundle
+from rapportkoll.rules.expr import frame_mask
+from rapportkoll.rules.spec import RuleSpec
+
+
+@dataclass
+class KindResult:
+    """Findings of one rule over all reports, and how many things it checked per report."""
+
+    findings: list[Finding] = field(default_factory=list)
+    checked: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class RuleContext:
+    """A rule instance bound to a bundle: its spec, typed params and the language."""
+
+    bundle: Bundle
+    spec: RuleSpec
+    params: BaseModel
+    code: str
+    lang: str = "sv"
+    rule_dir: str = "."
+    result: KindResult = field(default_factory=KindResult)
+
+    def t(self, sv: str, en: str) -> str:
+        """Pick the message in the run's language."""
+        return en if self.lang == "en" else sv
+
+    def rows(self, table: str | None = None, where: str | None = None) -> pd.DataFrame:
+        """The rule's selection: ``table`` filtered by the rule's ``where`` (and more)."""
+        name = table or self.spec.table
+        if name is None:
+            raise ValueError(f"rule {self.spec.id} names no table")
+        frame = self.bundle.table(name)
+        if len(frame) == 0:
+            return frame
+        frame = self.with_reports(frame)
+        mask = frame_mask(frame, self.spec.where if table is None else None)
+        if where:
+            mask &= frame_mask(frame, where)
+        return frame[mask]
+
+    def with_reports(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Join each row with its report's metadata (period_end, organisation …)."""
+        reports = self.bundle.reports[
+            ["report", "organisation", "doc_type", "period_start", "period_end", "unit"]
+        ].drop_duplicates("report")
+        reports = reports.rename(columns={"unit": "report_unit"})
+        return frame.merge(reports, on="report", how="left", suffixes=("", "_report"))
+
+    def count(self, reports: Iterable[str]) -> None:
+        self.result.checked.update(reports)
+
+    def add(
+        self,
+        *,
+        message: str,
+        report: str,
+        file: str,
+        lines: Sequence[int],
+        labels: Sequence[Any],
+        table: str | None = None,
+        expected: float | str | None = None,
+        reported: float | str | None = None,
+        difference: float | None = None,
+        tolerance: float | None = None,
+        severity: Severity | None = None,
+        sheet: str | None = None,
+    ) -> None:
+        hint = self.spec.hint.get(self.lang) if self.spec.hint else None
+        self.result.findings.append(
+            Finding(
+                rule=self.spec.id,
+                code=self.code,
+                severity=severity or self.spec.severity,
+                message=message,
+                hint=hint,
+                file=file,
+                lines=tuple(sorted({int(x) for x in lines if x is not None and x == x})),
+                report=report,
+                table=table or self.spec.table,
+                expected=_plain(expected),
+                reported=_plain(reported),
+                difference=_plain_float(difference),
+                tolerance=_plain_float(tolerance),
+                labels=tuple(str(x) for x in labels),
+                area=self.spec.area,
+                sheet=sheet,
+            )
+        )
+
+
+def _plain(value: float | str | None) -> float | str | None:
+    if value is None or isinstance(value, str):
+        return value
+    f = float(value)
+    return None if f != f else round(f, 6)
+
+
+def _plain_float(value: float | None) -> float | None:
+    if value is None:
+        return None
+    f = float(value)
+    return None if f != f else round(f, 6)

@@ -1,0 +1,289 @@
+"""A small, restricted expression language for rule filters, conditions and formulas.
+
+Rule files may come from an untrusted pull request, so expressions are parsed with
+``ast`` and only a whitelist of node types is evaluated: names (columns), literals,
+comparisons, ``and``/``or``/``not``, arithmetic, ``in`` with literal lists, and a few
+named functions. No attribute access, subscripts, imports, dunders, comprehensions,
+lambdas or arbitrary calls; size and depth are bounded. Evaluation is vectorised:
+a name is a whole column, so one expression filters every report at once.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MAX_LENGTH = 2000
+MAX_NODES = 400
+MAX_DEPTH = 24
+
+
+class ExpressionError(ValueError):
+    """The expression is not allowed or cannot be evaluated (names the reason)."""
+
+
+def _isnull(x: Any) -> Any:
+    return pd.isna(x) if not isinstance(x, pd.Series) else x.isna()
+
+
+def _notnull(x: Any) -> Any:
+    return ~_isnull(x) if isinstance(x, pd.Series) else not pd.isna(x)
+
+
+def _str(x: Any) -> Any:
+    return x.astype("string") if isinstance(x, pd.Series) else str(x)
+
+
+def _lower(x: Any) -> Any:
+    return _str(x).str.lower() if isinstance(x, pd.Series) else str(x).lower()
+
+
+def _contains(x: Any, sub: Any) -> Any:
+    if not isinstance(sub, str):
+        raise ExpressionError("contains() takes a text literal as its second argument")
+    if isinstance(x, pd.Series):
+        return _str(x).str.contains(sub, regex=False, case=False).fillna(False)
+    return sub.lower() in str(x).lower()
+
+
+def _startswith(x: Any, prefix: Any) -> Any:
+    if not isinstance(prefix, str):
+        raise ExpressionError("startswith() takes a text literal as its second argument")
+    if isinstance(x, pd.Series):
+        return _str(x).str.startswith(prefix).fillna(False)
+    return str(x).startswith(prefix)
+
+
+def _days(a: Any, b: Any) -> Any:
+    """Days from a to b (ISO dates); empty when either is missing or not a date."""
+    da = pd.to_datetime(a, errors="coerce", format="%Y-%m-%d")
+    db = pd.to_datetime(b, errors="coerce", format="%Y-%m-%d")
+    delta = db - da
+    if isinstance(delta, pd.Series):
+        return delta.dt.days.astype("float64")
+    return float("nan") if pd.isna(delta) else float(delta.days)
+
+
+def _abs(x: Any) -> Any:
+    return abs(x)
+
+
+def _year(x: Any) -> Any:
+    d = pd.to_datetime(x, errors="coerce", format="%Y-%m-%d")
+    return d.dt.year.astype("float64") if isinstance(d, pd.Series) else float(d.year)
+
+
+FUNCTIONS: Mapping[str, Callable[..., Any]] = {
+    "isnull": _isnull,
+    "notnull": _notnull,
+    "lower": _lower,
+    "contains": _contains,
+    "startswith": _startswith,
+    "days": _days,
+    "abs": _abs,
+    "year": _year,
+}
+
+_ALLOWED = (
+    ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub,
+    ast.UAdd, ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Compare, ast.Eq,
+    ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn, ast.Name, ast.Load,
+    ast.Constant, ast.List, ast.Tuple, ast.Call,
+)
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A checked expression, ready to evaluate against columns."""
+
+    source: str
+    tree: ast.Expression
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(
+            n.id for n in ast.walk(self.tree)
+            if isinstance(n, ast.Name) and n.id not in FUNCTIONS
+        )
+
+
+@cache
+def parse(source: str) -> Expression:
+    """Parse and check an expression; raise ExpressionError saying what is not allowed."""
+    if not isinstance(source, str) or not source.strip():
+        raise ExpressionError("expression is empty")
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(f"expression is longer than {MAX_LENGTH} characters")
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"syntax error at column {exc.offset}: {exc.msg}") from None
+    count = 0
+    for node in ast.walk(tree):
+        count += 1
+        if count > MAX_NODES:
+            raise ExpressionError(f"expression has more than {MAX_NODES} parts")
+        _check_node(node)
+    if _depth(tree) > MAX_DEPTH:
+        raise ExpressionError(f"expression nests deeper than {MAX_DEPTH} levels")
+    return Expression(source, tree)
+
+
+def _check_node(node: ast.AST) -> None:
+    if not isinstance(node, _ALLOWED):
+        raise ExpressionError(f"{type(node).__name__} is not allowed in rule expressions")
+    if isinstance(node, ast.Name) and (node.id.startswith("_") or "__" in node.id):
+        raise ExpressionError(f"name {node.id!r} is not allowed")
+    if isinstance(node, ast.Constant) and not isinstance(
+        node.value, str | int | float | bool | type(None)
+    ):
+        raise ExpressionError("only text, number, true/false and None literals are allowed")
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            allowed = ", ".join(sorted(FUNCTIONS))
+            raise ExpressionError(f"only these functions may be called: {allowed}")
+        if node.keywords:
+            raise ExpressionError("functions take no keyword arguments")
+    if isinstance(node, ast.List | ast.Tuple) and not all(
+        isinstance(e, ast.Constant) for e in node.elts
+    ):
+        raise ExpressionError("lists may only hold literals")
+
+
+def _depth(node: ast.AST, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    children = list(ast.iter_child_nodes(node))
+    return max((_depth(c, level + 1) for c in children), default=level)
+
+
+class Evaluator:
+    """Evaluates a checked expression; names come from ``lookup`` (a column or value)."""
+
+    def __init__(self, lookup: Callable[[str], Any]) -> None:
+        self._lookup = lookup
+
+    def evaluate(self, expression: Expression) -> Any:
+        return self._eval(expression.tree.body)
+
+    def _eval(self, node: ast.AST) -> Any:  # noqa: PLR0911 - one branch per node type
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            return self._lookup(node.id)
+        if isinstance(node, ast.List | ast.Tuple):
+            return [self._eval(e) for e in node.elts]
+        if isinstance(node, ast.BoolOp):
+            return self._boolop(node)
+        if isinstance(node, ast.UnaryOp):
+            return self._unary(node)
+        if isinstance(node, ast.BinOp):
+            return self._binop(node)
+        if isinstance(node, ast.Compare):
+            return self._compare(node)
+        if isinstance(node, ast.Call):
+            assert isinstance(node.func, ast.Name)
+            return FUNCTIONS[node.func.id](*(self._eval(a) for a in node.args))
+        raise ExpressionError(f"{type(node).__name__} is not allowed")
+
+    def _boolop(self, node: ast.BoolOp) -> Any:
+        values = [_as_bool(self._eval(v)) for v in node.values]
+        result = values[0]
+        for v in values[1:]:
+            result = (result & v) if isinstance(node.op, ast.And) else (result | v)
+        return result
+
+    def _unary(self, node: ast.UnaryOp) -> Any:
+        operand = self._eval(node.operand)
+        if isinstance(node.op, ast.Not):
+            b = _as_bool(operand)
+            return ~b if isinstance(b, pd.Series) else not b
+        return -operand if isinstance(node.op, ast.USub) else +operand
+
+    def _binop(self, node: ast.BinOp) -> Any:
+        left, right = self._eval(node.left), self._eval(node.right)
+        if any(isinstance(v, str | list | bytes) for v in (left, right)):
+            raise ExpressionError("arithmetic is only allowed on numbers")
+        try:
+            if isinstance(node.op, ast.Add):
+                return left + right
+            if isinstance(node.op, ast.Sub):
+                return left - right
+            if isinstance(node.op, ast.Mult):
+                return left * right
+            if isinstance(right, int | float) and right == 0:
+                raise ExpressionError("division by zero")
+            return left / right
+        except TypeError as exc:
+            raise ExpressionError(f"cannot compute {ast.unparse(node)}: {exc}") from None
+
+    def _compare(self, node: ast.Compare) -> Any:
+        left = self._eval(node.left)
+        result: Any = True
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
+            right = self._eval(comparator)
+            result = result & _compare(op, left, right)
+            left = right
+        return result
+
+
+def _compare(op: ast.cmpop, left: Any, right: Any) -> Any:
+    if isinstance(op, ast.In | ast.NotIn):
+        if not isinstance(right, list):
+            raise ExpressionError("'in' needs a literal list on its right")
+        inside = left.isin(right) if isinstance(left, pd.Series) else left in right
+        return ~inside if isinstance(op, ast.NotIn) else inside
+    ops: dict[type, Callable[[Any, Any], Any]] = {
+        ast.Eq: lambda a, b: a == b,
+        ast.NotEq: lambda a, b: a != b,
+        ast.Lt: lambda a, b: a < b,
+        ast.LtE: lambda a, b: a <= b,
+        ast.Gt: lambda a, b: a > b,
+        ast.GtE: lambda a, b: a >= b,
+    }
+    try:
+        out = ops[type(op)](left, right)
+    except TypeError as exc:
+        raise ExpressionError(f"cannot compare: {exc}") from None
+    if isinstance(out, pd.Series):
+        return out.fillna(False).astype(bool)
+    return bool(out) if not isinstance(out, np.ndarray) else out
+
+
+def _as_bool(value: Any) -> Any:
+    if isinstance(value, pd.Series):
+        return value.fillna(False).astype(bool)
+    return bool(value) if not pd.isna(value) else False
+
+
+def frame_mask(frame: pd.DataFrame, source: str | None,
+               constants: Mapping[str, Any] | None = None) -> pd.Series:
+    """Rows of ``frame`` where the expression holds (all rows when source is None)."""
+    if source is None:
+        return pd.Series(True, index=frame.index)
+    expression = parse(source)
+    consts = dict(constants or {})
+
+    def lookup(name: str) -> Any:
+        if name in frame.columns:
+            return frame[name]
+        if name in consts:
+            return consts[name]
+        if name in {"true", "false", "True", "False"}:
+            return name.lower() == "true"
+        if name == "None":
+            return None
+        raise ExpressionError(
+            f"unknown name {name!r}; columns: {', '.join(map(str, frame.columns))}"
+        )
+
+    result = Evaluator(lookup).evaluate(expression)
+    if isinstance(result, pd.Series):
+        return result.fillna(False).astype(bool)
+    return pd.Series(bool(result), index=frame.index)

@@ -1,0 +1,239 @@
+"""CLM01 prose.claim-matches-fact: a number stated in prose must agree with the tables.
+
+What it checks:
+    Each claim selected by ``claims`` (an amount, percentage or count found in a
+    sentence, with its unit and direction words) is bound to a fact: a table cell
+    selected by ``fact`` (optionally matched to the claim's subject, e.g. the unit a
+    comment header speaks of), or the number of rows selected by ``count``. Amounts are
+    converted between kr, tkr and mnkr and compared as intervals: "14,9 mnkr" stands
+    for 14,85–14,95 mnkr. Direction words (överskott/underskott, positiv/negativ) give
+    the sign when ``use_direction`` is on. Ratio claims ("12 av 13 inriktningsmål")
+    check both numbers, the second against ``total``.
+
+Why it matters:
+    Politicians read the prose, not the tables. A sentence that says 15,9 mnkr when
+    the table says 15 899 tkr is fine; one that says -303 tkr when the table says
+    -305 tkr is not, and nobody checks prose against tables by hand.
+
+Example rule:
+    - id: nettoavvikelse-i-text
+      kind: CLM01
+      table: claims
+      params:
+        claims: "measure == 'netto_avvikelse_period'"
+        fact: {table: finance, where: "table == 'driftredovisning' and row_kind ==
+               'total' and column == 'avvikelse_period'"}
+      title: Nettoavvikelsen i texten stämmer med driftredovisningen
+
+Example finding:
+    Texten anger 15,9 mnkr («positiv nettoavvikelse om 15,9 mnkr») men tabellen har
+    14 931 tkr (skillnad 969 tkr, tolerans 50,5 tkr) — rad 1694, 1689
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+from rapidfuzz import fuzz
+
+from rapportkoll.findings import Severity
+from rapportkoll.model.text import fold
+from rapportkoll.rules import fmt
+from rapportkoll.rules.context import KindResult, RuleContext
+from rapportkoll.rules.interval import Interval, compare
+from rapportkoll.rules.kinds._common import first_str, severity_for, verdicts
+from rapportkoll.rules.registry import RuleKind
+
+UNIT_FACTORS = {"kr": 1.0, "tkr": 1e3, "mnkr": 1e6, "mdkr": 1e9}
+
+
+class FactSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    table: str
+    where: str | None = None
+    subject_column: str | None = None
+    label: str = "row"
+
+
+class CountSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    table: str
+    where: str | None = None
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    claims: str
+    fact: FactSpec | None = None
+    count: CountSpec | None = None
+    total: CountSpec | None = None
+    use_direction: bool = True
+    rounding: str = "info"
+
+
+def run(ctx: RuleContext) -> KindResult:
+    p = ctx.params
+    assert isinstance(p, Params)
+    if (p.fact is None) == (p.count is None):
+        raise ValueError("give exactly one of params.fact and params.count")
+    claims = ctx.rows(where=p.claims)
+    if claims.empty:
+        return ctx.result
+    if p.fact is not None:
+        _against_facts(ctx, p, p.fact, claims)
+    else:
+        assert p.count is not None
+        _against_count(ctx, p, p.count, claims, "value")
+        if p.total is not None:
+            ratios = claims[claims["of_total"].notna()]
+            _against_count(ctx, p, p.total, ratios, "of_total")
+    return ctx.result
+
+
+def _claim_interval(claims: pd.DataFrame, fact_unit: pd.Series, use_direction: bool) -> Interval:
+    value = pd.to_numeric(claims["value"], errors="coerce").to_numpy(float)
+    decimals = pd.to_numeric(claims["decimals"], errors="coerce").fillna(0).to_numpy(float)
+    if use_direction:
+        direction = pd.to_numeric(claims["direction"], errors="coerce").to_numpy(float)
+        value = np.where(np.isnan(direction), value, np.abs(value) * np.sign(direction))
+    factor = np.array([
+        UNIT_FACTORS.get(str(cu), 1.0) / UNIT_FACTORS.get(str(fu), 1.0)
+        if str(cu) in UNIT_FACTORS and str(fu) in UNIT_FACTORS else 1.0
+        for cu, fu in zip(claims["unit"], fact_unit, strict=True)
+    ])
+    return Interval.printed(value, decimals).scaled(1.0) * factor
+
+
+def subject_key(text: str) -> str:
+    tokens = fold(text).replace("-", " ").split()
+    return tokens[0] if tokens else ""
+
+
+def match_subject(subject: str, candidates: list[str]) -> str | None:
+    """The candidate naming the same unit: shared first word (prefix), else close spelling."""
+    key = subject_key(subject)
+    if not key:
+        return None
+    scored = []
+    for cand in candidates:
+        other = subject_key(cand)
+        if not other:
+            continue
+        if key == other or (min(len(key), len(other)) >= 4
+                            and (key.startswith(other) or other.startswith(key))):
+            scored.append((100.0, cand))
+        else:
+            score = fuzz.ratio(key, other)
+            if score >= 85:
+                scored.append((score, cand))
+    scored.sort(key=lambda t: -t[0])
+    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return None
+    return scored[0][1]
+
+
+def _against_facts(ctx: RuleContext, p: Params, spec: FactSpec, claims: pd.DataFrame) -> None:
+    facts = ctx.rows(spec.table, spec.where)
+    facts = facts[facts["value"].notna()]
+    rows = []
+    for _, claim in claims.iterrows():
+        mine = facts[facts["report"] == claim["report"]]
+        if spec.subject_column:
+            name = match_subject(first_str(claim.get("subject")),
+                                 list(mine[spec.subject_column].astype(str).unique()))
+            if name is None:
+                continue
+            mine = mine[mine[spec.subject_column].astype(str) == name]
+        if len(mine) != 1:
+            continue
+        rows.append((claim, mine.iloc[0]))
+    if not rows:
+        return
+    claim_df = pd.DataFrame([c for c, _ in rows]).reset_index(drop=True)
+    fact_df = pd.DataFrame([f for _, f in rows]).reset_index(drop=True)
+    fact_unit = fact_df["unit"].fillna(fact_df.get("report_unit", "tkr")) if "unit" in \
+        fact_df else fact_df.get("report_unit", pd.Series(["tkr"] * len(fact_df)))
+    reported = _claim_interval(claim_df, fact_unit, p.use_direction)
+    dec = pd.to_numeric(fact_df["decimals"], errors="coerce").fillna(0).to_numpy(float)
+    expected = Interval.printed(fact_df["value"].to_numpy(float), dec)
+    cmp = compare(reported, expected)
+    ctx.count(claim_df["report"])
+    for i, verdict in enumerate(verdicts(cmp, p.rounding)):
+        if verdict is None:
+            continue
+        _report(ctx, claim_df.iloc[i], fact_df.iloc[i], spec.label, str(fact_unit.iloc[i]),
+                cmp.difference[i], cmp.tolerance[i], verdict)
+
+
+def _report(ctx: RuleContext, claim: pd.Series, fact: pd.Series, label: str, unit: str,
+            diff: float, tol: float, verdict: Severity) -> None:
+    lang = ctx.lang
+    cdec = int(np.nan_to_num(claim.get("decimals"), nan=0))
+    fdec = int(np.nan_to_num(fact.get("decimals"), nan=0))
+    said = f"{first_str(claim.get('printed'))} {first_str(claim.get('unit'))}".strip()
+    quote = _quote(claim)
+    name = " · ".join(x for x in (first_str(fact.get("table")), first_str(fact.get(label)),
+                                  first_str(fact.get("column"))) if x)
+    fact_txt = f"{fmt.number(fact['value'], fdec, lang)} {unit}"
+    d, t = fmt.number(diff, fdec, lang), fmt.number(tol, max(fdec, 1), lang)
+    lines = [claim["line"], fact["line"]]
+    if verdict is Severity.INFO:
+        msg = ctx.t(f"Texten anger {said}{quote}, {name} är {fact_txt} — skillnaden {d} "
+                    f"{unit} ligger inom avrundningen",
+                    f"The text says {said}{quote}, {name} is {fact_txt} — the difference "
+                    f"{d} {unit} is within rounding")
+    else:
+        msg = ctx.t(f"Texten anger {said}{quote} men {name} är {fact_txt} (skillnad {d} "
+                    f"{unit}, tolerans {t} {unit}) — {fmt.line_range(lines, lang)}",
+                    f"The text says {said}{quote} but {name} is {fact_txt} (difference "
+                    f"{d} {unit}, tolerance {t} {unit}) — {fmt.line_range(lines, lang)}")
+    ctx.add(message=msg, report=str(claim["report"]), file=str(claim["file"]), lines=lines,
+            labels=[first_str(claim.get("measure")), first_str(claim.get("subject")),
+                    first_str(fact.get(label))],
+            expected=float(fact["value"]), reported=first_str(claim.get("printed")),
+            difference=float(diff), tolerance=float(tol),
+            severity=severity_for(verdict, ctx.spec.severity))
+
+
+def _quote(claim: pd.Series) -> str:
+    sentence = first_str(claim.get("sentence")).strip()
+    if not sentence:
+        return ""
+    return f" («{sentence if len(sentence) <= 90 else sentence[:87] + '…'}»)"
+
+
+def _against_count(ctx: RuleContext, p: Params, spec: CountSpec, claims: pd.DataFrame,
+                   column: str) -> None:
+    listed = ctx.rows(spec.table, spec.where)
+    groups = {k: g for k, g in listed.groupby("report")} if not listed.empty else {}
+    for _, claim in claims.iterrows():
+        said = claim[column]
+        if pd.isna(said):
+            continue
+        ctx.count([claim["report"]])
+        group = groups.get(claim["report"])
+        n = 0 if group is None else len(group)
+        if int(round(float(said))) == n:
+            continue
+        lines = [] if group is None else list(group["line"])
+        where = fmt.capped([str(x) for x in lines], 6, ctx.lang)
+        table = ctx.spec.title.get(ctx.lang)
+        ctx.add(
+            message=ctx.t(
+                f"Texten anger {int(said)}{_quote(claim)} men {spec.table} har {n} "
+                f"({table}) — rad {claim['line']}" + (f"; listade på rad {where}" if lines
+                                                      else ""),
+                f"The text says {int(said)}{_quote(claim)} but {spec.table} has {n} "
+                f"({table}) — line {claim['line']}" + (f"; listed at lines {where}"
+                                                       if lines else "")),
+            report=str(claim["report"]), file=str(claim["file"]),
+            lines=[claim["line"], *lines[:50]],
+            labels=[first_str(claim.get("measure")), first_str(claim.get("subject")),
+                    column, first_str(claim.get("sentence"))[:80]],
+            expected=float(n), reported=float(said), difference=float(said) - n,
+            tolerance=0.0,
+        )
+
+
+KIND = RuleKind("CLM01", "prose.claim-matches-fact", Params, run, __doc__ or "")

@@ -1,0 +1,139 @@
+"""CNT01 counts.count-matches-listing: a reported count must equal the rows it summarises.
+
+What it checks:
+    Each count cell (e.g. the summary matrix of uppdrag and nämndinitiativ by kind ×
+    status × prognos) is compared with the number of detail rows (the items listed
+    under each goal) whose keys match. Keys map count-table columns to listing
+    columns, with an optional value map (enligt_plan → "Enligt plan"). Combinations
+    found in the listing but absent from the count table are flagged too.
+
+Why it matters:
+    Summary tables are typed by hand or exported at another time than the detail
+    listing; when they disagree the reader cannot know which one is true.
+
+Example rule:
+    - id: matris-stammer-med-listade-uppdrag
+      kind: CNT01
+      table: item_matrix
+      where: "kind != 'total' and column != 'total'"
+      params:
+        keys:
+          - {count: kind, listing: kind}
+          - {count: status, listing: status}
+          - {count: column, listing: prognos,
+             map: {enligt_plan: Enligt plan, avvikelse: Avvikelse från plan}}
+      title: Sammanställningen stämmer med listade uppdrag och initiativ
+
+Example finding:
+    Sammanställningen anger 2 för nämndinitiativ · Påbörjad · avvikelse men
+    listningen har 3 (rad 180; listade på rad 1243, 1382, 1565)
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from rapportkoll.rules import fmt
+from rapportkoll.rules.context import KindResult, RuleContext
+from rapportkoll.rules.registry import RuleKind
+
+
+class Key(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    count: str
+    listing: str
+    map: dict[str, str] = {}
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    keys: list[Key]
+    listing_table: str = "items"
+    listing_where: str | None = None
+    empty_as_zero: bool = True
+    check_unlisted: bool = True
+
+
+def run(ctx: RuleContext) -> KindResult:
+    p = ctx.params
+    assert isinstance(p, Params)
+    counts = ctx.rows()
+    listing = ctx.rows(p.listing_table, p.listing_where)
+    reports_with_counts = set(counts["report"]) if not counts.empty else set()
+    if not reports_with_counts:
+        return ctx.result
+    listing = listing[listing["report"].isin(reports_with_counts)]
+    key_cols = [f"_k{i}" for i in range(len(p.keys))]
+    counts = counts.assign(**{
+        c: counts[k.count].map(lambda v, m=k.map: m.get(str(v), v)).astype(str)
+        for c, k in zip(key_cols, p.keys, strict=True)
+    })
+    listing = listing.assign(**{
+        c: listing[k.listing].astype(str) for c, k in zip(key_cols, p.keys, strict=True)
+    })
+    found = listing.groupby(["report", *key_cols], sort=False).agg(
+        _n=("line", "size"), _lines=("line", list))
+    merged = counts.merge(found.reset_index(), on=["report", *key_cols], how="left")
+    ctx.count(merged["report"])
+    for _, row in merged.iterrows():
+        _compare(ctx, p, row, key_cols)
+    if p.check_unlisted:
+        _unlisted(ctx, p, counts, found.reset_index(), key_cols)
+    return ctx.result
+
+
+def _label(ctx: RuleContext, p: Params, row: pd.Series) -> str:
+    return " · ".join(str(row[k.count]) for k in p.keys)
+
+
+def _compare(ctx: RuleContext, p: Params, row: pd.Series, key_cols: list[str]) -> None:
+    n = 0 if pd.isna(row["_n"]) else int(row["_n"])
+    value = row["value"]
+    if pd.isna(value):
+        if not p.empty_as_zero:
+            return
+        value = 0.0
+    if int(value) == n:
+        return
+    listed = row["_lines"] if isinstance(row["_lines"], list) else []
+    lang = ctx.lang
+    label = _label(ctx, p, row)
+    where = fmt.capped([str(x) for x in listed], 6, lang)
+    message = ctx.t(
+        f"Sammanställningen anger {int(value)} för {label} men listningen har {n} "
+        f"(rad {row['line']}" + (f"; listade på rad {where})" if listed else ")"),
+        f"The summary says {int(value)} for {label} but the listing has {n} "
+        f"(line {row['line']}" + (f"; listed at lines {where})" if listed else ")"),
+    )
+    ctx.add(message=message, report=str(row["report"]), file=str(row["file"]),
+            lines=[row["line"], *listed], labels=[row[k.count] for k in p.keys],
+            expected=float(n), reported=float(value), difference=float(value) - n,
+            tolerance=0.0)
+
+
+def _unlisted(ctx: RuleContext, p: Params, counts: pd.DataFrame, found: pd.DataFrame,
+              key_cols: list[str]) -> None:
+    known = counts[["report", *key_cols]].drop_duplicates()
+    extra = found.merge(known, on=["report", *key_cols], how="left", indicator=True)
+    extra = extra[extra["_merge"] == "left_only"]
+    files = counts.drop_duplicates("report").set_index("report")["file"]
+    for _, row in extra.iterrows():
+        label = " · ".join(str(row[c]) for c in key_cols)
+        lines = list(row["_lines"])
+        where = fmt.capped([str(x) for x in lines], 6, ctx.lang)
+        ctx.add(
+            message=ctx.t(
+                f"Listningen har {int(row['_n'])} för {label} men sammanställningen har "
+                f"ingen sådan rad (listade på rad {where})",
+                f"The listing has {int(row['_n'])} for {label} but the summary has no "
+                f"such row (listed at lines {where})",
+            ),
+            report=str(row["report"]), file=str(files.get(row["report"], "")),
+            lines=lines, labels=[row[c] for c in key_cols],
+            expected=float(row["_n"]), reported=0.0, difference=-float(row["_n"]),
+            tolerance=0.0,
+        )
+
+
+KIND = RuleKind("CNT01", "counts.count-matches-listing", Params, run, __doc__ or "")

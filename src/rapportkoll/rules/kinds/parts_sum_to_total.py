@@ -1,0 +1,125 @@
+"""SUM01 arithmetic.parts-sum-to-total: detail rows must add up to their total row.
+
+What it checks:
+    Within each group (by default report × table × column), the values of the rows
+    selected by ``parts`` are summed with interval arithmetic and compared with each
+    row selected by ``total``. Each printed value stands for ± half a unit of its last
+    printed digit, so the sum agrees when the intervals meet.
+
+Why it matters:
+    A unit table whose rows do not add up to the printed total means a row was
+    changed, dropped or mistyped after the total was computed; readers trust the
+    total and never notice.
+
+Example rule:
+    - id: drift-verksamheter-summerar
+      kind: SUM01
+      table: finance
+      where: "table == 'per_verksamhet'"
+      params: {group_by: [report, table, column]}
+      title: Verksamheterna summerar till totalen
+
+Example finding:
+    per_verksamhet, kolumn budget_period: raderna Kommundirektör … IT summerar till
+    −108 433 men totalen Kommunstyrelsekontoret är −108 420 (skillnad 13, tolerans
+    3,5) — rad 1737–1751
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from rapportkoll.findings import Severity
+from rapportkoll.rules import fmt
+from rapportkoll.rules.context import KindResult, RuleContext
+from rapportkoll.rules.expr import frame_mask
+from rapportkoll.rules.interval import Interval, compare
+from rapportkoll.rules.kinds._common import interval_of, severity_for, verdicts
+from rapportkoll.rules.registry import RuleKind
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    group_by: list[str] = ["report", "table", "column"]
+    parts: str = "row_kind == 'part'"
+    total: str = "row_kind == 'total'"
+    label: str = "row"
+    empty_as_zero: bool = False
+    rounding: Literal["info", "ignore"] = "info"
+
+
+def run(ctx: RuleContext) -> KindResult:
+    p = ctx.params
+    assert isinstance(p, Params)
+    rows = ctx.rows()
+    if rows.empty:
+        return ctx.result
+    rows = rows.assign(_part=frame_mask(rows, p.parts), _total=frame_mask(rows, p.total))
+    if p.empty_as_zero:
+        rows = rows.assign(value=rows["value"].fillna(0.0))
+    parts = rows[rows["_part"] & rows["value"].notna()]
+    totals = rows[rows["_total"] & rows["value"].notna()]
+    if totals.empty:
+        return ctx.result
+    iv = interval_of(parts)
+    parts = parts.assign(_v=iv.value, _lo=iv.low, _hi=iv.high)
+    sums = parts.groupby(p.group_by, dropna=False, sort=False).agg(
+        _v_sum=("_v", "sum"), _lo=("_lo", "sum"), _hi=("_hi", "sum"),
+        _n=("_v", "size"), _lines=("line", list), _labels=(p.label, list),
+    )
+    merged = totals.merge(sums.reset_index(), on=p.group_by, how="inner")
+    if merged.empty:
+        return ctx.result
+    reported = interval_of(merged)
+    expected = Interval(merged["_v_sum"].to_numpy(float), merged["_lo"].to_numpy(float),
+                        merged["_hi"].to_numpy(float))
+    cmp = compare(reported, expected)
+    ctx.count(merged["report"])
+    for i, verdict in enumerate(verdicts(cmp, p.rounding)):
+        if verdict is not None:
+            _report(ctx, p, merged.iloc[i], cmp.difference[i], cmp.tolerance[i], verdict)
+    return ctx.result
+
+
+def _report(ctx: RuleContext, p: Params, row: pd.Series, diff: float, tol: float,
+            verdict: Severity) -> None:
+    lang = ctx.lang
+    dec = int(np.nan_to_num(row.get("decimals"), nan=0))
+    labels = [str(x) for x in row["_labels"]]
+    span = fmt.capped(labels, 3, lang) if len(labels) <= 3 else (
+        f"{labels[0]} … {labels[-1]}")
+    where = " ".join(str(row[g]) for g in p.group_by if g not in {"report"})
+    total_sum = fmt.number(row["_v_sum"], dec, lang)
+    total = fmt.number(row["value"], dec, lang)
+    d, t = fmt.number(diff, dec, lang), fmt.number(tol, max(dec, 1), lang)
+    lines = [*row["_lines"], row["line"]]
+    if verdict is Severity.INFO:
+        message = ctx.t(
+            f"{where}: raderna summerar till {total_sum}, totalen {row[p.label]} är "
+            f"{total} — skillnaden {d} ligger inom avrundningen (tolerans {t})",
+            f"{where}: the rows sum to {total_sum}, the total {row[p.label]} is "
+            f"{total} — the difference {d} is within rounding (tolerance {t})",
+        )
+    else:
+        message = ctx.t(
+            f"{where}: raderna {span} summerar till {total_sum} men totalen "
+            f"{row[p.label]} är {total} (skillnad {d}, tolerans {t}) — "
+            f"{fmt.line_range(lines, lang)}",
+            f"{where}: the rows {span} sum to {total_sum} but the total "
+            f"{row[p.label]} is {total} (difference {d}, tolerance {t}) — "
+            f"{fmt.line_range(lines, lang)}",
+        )
+    ctx.add(
+        message=message, report=str(row["report"]), file=str(row["file"]), lines=lines,
+        labels=[row[g] for g in p.group_by if g != "report"] + [row[p.label]],
+        expected=float(row["_v_sum"]), reported=float(row["value"]),
+        difference=float(diff), tolerance=float(tol),
+        severity=severity_for(verdict, ctx.spec.severity),
+    )
+
+
+KIND = RuleKind("SUM01", "arithmetic.parts-sum-to-total", Params, run, __doc__ or "")

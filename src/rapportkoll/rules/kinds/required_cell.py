@@ -1,0 +1,70 @@
+"""REQ01 format.required-cell: a cell that must be filled in is empty.
+
+What it checks:
+    For every row selected by ``where``, each column in ``columns`` must hold a value
+    (not empty, not blank). For long numeric tables, select the cells with ``where``
+    (e.g. the matrix's total column) and require ``value``.
+
+Why it matters:
+    An empty ansvarig, status or slutdatum makes an uppdrag impossible to follow up;
+    an empty total cell leaves the reader to add up the table themselves.
+
+Example rule:
+    - id: uppdrag-har-status-och-slutdatum
+      kind: REQ01
+      table: items
+      params: {columns: [ansvarig, status, slutdatum, prognos]}
+      title: Uppdrag och initiativ har ansvarig, status, slutdatum och prognos
+
+Example finding:
+    item_matrix «total · total»: value saknas — rad 184
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from rapportkoll.rules.context import KindResult, RuleContext
+from rapportkoll.rules.kinds._common import first_str
+from rapportkoll.rules.registry import RuleKind
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    columns: list[str]
+    label: list[str] = ["title"]
+
+
+def run(ctx: RuleContext) -> KindResult:
+    p = ctx.params
+    assert isinstance(p, Params)
+    rows = ctx.rows()
+    if rows.empty:
+        return ctx.result
+    missing = [c for c in p.columns if c not in rows.columns]
+    if missing:
+        raise KeyError(f"table {ctx.spec.table} has no column(s) {missing}")
+    ctx.count(rows["report"])
+    for column in p.columns:
+        values = rows[column]
+        empty = values.isna() | values.astype("string").str.strip().eq("").fillna(True)
+        for _, row in rows[empty].iterrows():
+            label = " · ".join(first_str(row.get(c)) for c in p.label if c in row)
+            ctx.add(
+                message=ctx.t(
+                    f"{ctx.spec.table} «{label}»: {column} saknas — rad {row['line']}",
+                    f"{ctx.spec.table} «{label}»: {column} is empty — line {row['line']}",
+                ),
+                report=str(row["report"]), file=str(row["file"]), lines=[row["line"]],
+                labels=[label, column],
+            )
+    return ctx.result
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or not str(
+        value).strip()
+
+
+KIND = RuleKind("REQ01", "format.required-cell", Params, run, __doc__ or "")

@@ -1,0 +1,97 @@
+"""TXT01 format.text-pattern: draft markers or cut-off sentences left in the text.
+
+What it checks:
+    Every line of prose (``text_lines``) is searched for the literal ``markers``
+    (e.g. ``***``, ``TODO``, ``XX``, ``??``), matched as whole tokens where they are
+    words. With ``cut_off: true`` a paragraph that ends without a full stop, colon
+    or other closing mark while the next line starts a new block is flagged too.
+
+Why it matters:
+    Draft markers and half-written sentences in a published report undermine trust in
+    every number around them.
+
+Example rule:
+    - id: utkastmarkeringar
+      kind: TXT01
+      table: text_lines
+      params: {markers: ["***", "TODO", "XX"]}
+      severity: warning
+      title: Utkastmarkeringar kvar i texten
+
+Example finding:
+    Utkastmarkering «***» kvar i texten: «***Uppdragets hemvist diskuteras fortsatt…»
+    — rad 1568
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from rapportkoll.rules.context import KindResult, RuleContext
+from rapportkoll.rules.registry import RuleKind
+
+_END = re.compile(r"[.!?:;…)\]»”\"']\s*$")
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    markers: list[str] = []
+    cut_off: bool = False
+    min_words: int = 6
+
+
+def _pattern(marker: str) -> re.Pattern[str]:
+    escaped = re.escape(marker)
+    if marker.isalnum():
+        return re.compile(rf"(?<![\w]){escaped}(?![\w])")
+    return re.compile(escaped)
+
+
+def run(ctx: RuleContext) -> KindResult:
+    p = ctx.params
+    assert isinstance(p, Params)
+    rows = ctx.rows()
+    if rows.empty:
+        return ctx.result
+    ctx.count(rows["report"])
+    for marker in p.markers:
+        hits = rows[rows["text"].astype(str).str.contains(_pattern(marker), regex=True)]
+        for _, row in hits.iterrows():
+            text = str(row["text"]).strip()
+            short = text if len(text) <= 80 else text[:77] + "…"
+            ctx.add(
+                message=ctx.t(f"Utkastmarkering «{marker}» kvar i texten: «{short}» — "
+                              f"rad {row['line']}",
+                              f"Draft marker «{marker}» left in the text: «{short}» — "
+                              f"line {row['line']}"),
+                report=str(row["report"]), file=str(row["file"]), lines=[row["line"]],
+                labels=[marker, text[:60]],
+            )
+    if p.cut_off:
+        _cut_off(ctx, p, rows)
+    return ctx.result
+
+
+def _cut_off(ctx: RuleContext, p: Params, rows: pd.DataFrame) -> None:
+    """A paragraph's last line that ends mid-sentence: the next line is not its continuation."""
+    ordered = rows.sort_values(["file", "line"])
+    records = ordered[["report", "file", "line", "text"]].to_dict("records")
+    for cur, nxt in zip(records, [*records[1:], None], strict=True):
+        text = str(cur["text"]).strip()
+        continues = (nxt is not None and nxt["file"] == cur["file"]
+                     and int(nxt["line"]) == int(cur["line"]) + 1)
+        if continues or len(text.split()) < p.min_words or _END.search(text):
+            continue
+        ctx.add(
+            message=ctx.t(f"Meningen verkar avbruten: «…{text[-60:]}» — rad {cur['line']}",
+                          f"The sentence seems cut off: «…{text[-60:]}» — line "
+                          f"{cur['line']}"),
+            report=str(cur["report"]), file=str(cur["file"]), lines=[cur["line"]],
+            labels=["cut-off", text[-60:]],
+        )
+
+
+KIND = RuleKind("TXT01", "format.text-pattern", Params, run, __doc__ or "")

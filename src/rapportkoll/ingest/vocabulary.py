@@ -125,22 +125,25 @@ class Vocabulary:
     def match_prefix(
         self, field: str, words: list[str], min_score: float = DEFAULT_MIN_SCORE
     ) -> tuple[VocabularyMatch, int] | None:
-        """The longest leading run of ``words`` (up to 4) that matches ``field``."""
-        for n in range(min(4, len(words)), 0, -1):
-            found = self.match(field, " ".join(words[:n]), min_score)
-            if found is not None:
-                return found, n
-        return None
+        """The best-matching leading run of ``words`` (up to 4; longer wins ties)."""
+        return self._best_run(field, words, min_score, leading=True)
 
     def match_suffix(
         self, field: str, words: list[str], min_score: float = DEFAULT_MIN_SCORE
     ) -> tuple[VocabularyMatch, int] | None:
-        """The longest trailing run of ``words`` (up to 4) that matches ``field``."""
+        """The best-matching trailing run of ``words`` (up to 4; longer wins ties)."""
+        return self._best_run(field, words, min_score, leading=False)
+
+    def _best_run(
+        self, field: str, words: list[str], min_score: float, leading: bool
+    ) -> tuple[VocabularyMatch, int] | None:
+        best: tuple[VocabularyMatch, int] | None = None
         for n in range(min(4, len(words)), 0, -1):
-            found = self.match(field, " ".join(words[-n:]), min_score)
-            if found is not None:
-                return found, n
-        return None
+            run = words[:n] if leading else words[-n:]
+            found = self.match(field, " ".join(run), min_score)
+            if found is not None and (best is None or found.score > best[0].score):
+                best = (found, n)
+        return best
 
     def split_pair(
         self, first: str, second: str, words: list[str], min_score: float = 0.75

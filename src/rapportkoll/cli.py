@@ -8,7 +8,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from datetime import date
+from typing import Any
+
 from rapportkoll import __version__
+from rapportkoll.config import Config, load_config
+from rapportkoll.engine import CheckOptions
 from rapportkoll.findings import RunReport, Severity
 from rapportkoll.model.errors import UserError
 
@@ -84,25 +89,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def _config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from rapportkoll.config import load_config
-
+def _config(args: argparse.Namespace) -> tuple[Config, CheckOptions]:
+    """[tool.rapportkoll] from pyproject.toml, overridden by command-line flags."""
     start = Path(args.config) if getattr(args, "config", None) else Path.cwd()
     config = load_config(start)
-    overrides = {
+    overrides: dict[str, Any] = {
         key: getattr(args, key)
-        for key in ("paths", "checks", "expectations", "profile", "profiles", "lang",
-                    "waivers", "jobs", "max_bytes", "max_lines", "formats", "fail_on",
-                    "output")
+        for key in ("paths", "checks", "expectations", "profiles", "lang", "waivers",
+                    "jobs", "max_bytes", "max_lines", "formats", "fail_on")
         if getattr(args, key, None) not in (None, [])
     }
-    return config.merged(**overrides)
+    if getattr(args, "expectations", None):
+        overrides["expectations"] = [args.expectations]
+    config = config.merged(**overrides)
+    options = CheckOptions(
+        paths=[str(p) for p in config.paths] or ["data"],
+        checks=[str(p) for p in config.checks] or ["checks"],
+        expectations=[str(p) for p in config.expectations] or ["expectations"],
+        profile=getattr(args, "profile", None),
+        profiles=list(config.profiles) or ["profiles"],
+        lang=config.lang,
+        jobs=config.jobs,
+        max_bytes=config.max_bytes,
+        max_lines=config.max_lines,
+    )
+    return config, options
 
 
-def _run(config) -> RunReport:  # type: ignore[no-untyped-def]
+def _run(config: Config, options: CheckOptions) -> RunReport:
     from rapportkoll.engine import run_check
 
-    return run_check(config)
+    report = run_check(options)
+    if config.waivers is not None:
+        from rapportkoll.waivers import apply_waivers, load_waivers
+
+        report = apply_waivers(report, load_waivers(config.waivers), date.today())
+    return report
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -111,11 +133,11 @@ def _check(args: argparse.Namespace) -> int:
     from rapportkoll.reporters import FORMATS, render, write_atomic
     from rapportkoll.reporters.text import render_text
 
-    config = _config(args)
-    report = _run(config)
+    config, options = _config(args)
+    report = _run(config, options)
     t0 = time.perf_counter()
     formats = list(config.formats or [])
-    output = getattr(config, "output", None) or getattr(config, "output_dir", None)
+    output = args.output or config.output_dir
     written = []
     for fmt in formats:
         if fmt == "text" and output is None:
@@ -147,8 +169,8 @@ def _print_timings(report: RunReport) -> None:
 def _baseline(args: argparse.Namespace) -> int:
     from rapportkoll.waivers import write_baseline
 
-    config = _config(args)
-    report = _run(config)
+    config, options = _config(args)
+    report = _run(config, options)
     write_baseline(report, Path(args.output), accepted_by=args.accepted_by,
                    expires=args.expires)
     print(f"{len(report.active())} avvikelser accepterade → {args.output}")

@@ -34,6 +34,7 @@ class CheckConfig(Protocol):
 
     paths: list[str]
     checks: list[str]
+    expectations: list[str]
     profile: str | None
     profiles: list[str]
     lang: str
@@ -48,6 +49,7 @@ class CheckOptions:
 
     paths: list[str] = field(default_factory=lambda: ["data"])
     checks: list[str] = field(default_factory=lambda: ["checks"])
+    expectations: list[str] = field(default_factory=lambda: ["expectations"])
     profile: str | None = None
     profiles: list[str] = field(default_factory=lambda: ["profiles"])
     lang: str = "sv"

@@ -24,6 +24,8 @@ KIND_MODULES: tuple[str, ...] = (
     "conditional",
     "assessment_vs_target",
     "claim_matches_fact",
+    "same_fact_across_reports",
+    "item_across_reports",
     "required_cell",
     "text_pattern",
     "schema",

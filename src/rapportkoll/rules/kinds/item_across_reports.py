@@ -1,0 +1,171 @@
+"""ITM01 cross-report.item-across-reports: the same uppdrag must not silently move or vanish.
+
+What it checks:
+    The same uppdrag or nämndinitiativ (title matched after folding case and
+    diacritics, then by close spelling) in consecutive reports of one organisation:
+    ``check: deadline`` flags a slutdatum moved without the prognosis saying so
+    (later report still "Enligt plan"); ``check: status`` flags a status going
+    backwards (Slutförd → Påbörjad → Ej påbörjad); ``check: deadline_changed`` flags
+    any change of a deadline already decided (e.g. a verksamhetsberättelse's table of
+    new deadlines against the next delårsrapport; use ``organisation: any`` when the
+    two documents are issued by different bodies); ``check: vanished`` flags an item
+    that was not finished in the earlier report and is missing from the later one
+    (only when its slutdatum falls in or after the later report's period).
+
+Why it matters:
+    Moving a deadline quietly is how delays disappear from follow-up; an uppdrag that
+    vanishes without being finished is a decision of the fullmäktige left undone.
+
+Example rule:
+    - id: uppdrag-slutdatum-flyttat
+      kind: ITM01
+      table: items
+      params: {check: deadline}
+      title: Slutdatum har flyttats utan att prognosen visar avvikelse
+
+Example finding:
+    nämndinitiativ «Ta fram åtgärdsplan …»: slutdatum flyttat från 2024-12-02 (i
+    002_905efd7e8d1a0751, rad 994) till 2025-02-28 men prognosen är Enligt plan — rad 1243
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+from rapidfuzz import fuzz, process
+
+from rapportkoll.model.text import fold
+from rapportkoll.rules.context import KindResult, RuleContext
+from rapportkoll.rules.kinds._common import first_str
+from rapportkoll.rules.kinds.conditional import describe
+from rapportkoll.rules.registry import RuleKind
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    check: Literal["deadline", "deadline_changed", "status", "vanished"]
+    organisation: Literal["same", "any"] = "same"
+    min_similarity: float = 88.0
+    status_order: list[str] = ["Ej påbörjad", "Påbörjad", "Slutförd"]
+    on_plan: str = "Enligt plan"
+    finished: list[str] = ["Slutförd", "Struken"]
+
+
+Pair = tuple[pd.Series, pd.Series | None, str]
+
+
+def _pairs(rows: pd.DataFrame, threshold: float, same_org: bool) -> list[Pair]:
+    """(earlier, later or None, later period start) for items of consecutive reports."""
+    reports = (rows.drop_duplicates("report").sort_values(["period_end", "report"])
+               [["report", "organisation", "period_start"]])
+    org = reports["organisation"].fillna("").map(fold) if same_org else pd.Series(
+        "", index=reports.index)
+    out: list[Pair] = []
+    for _, group in reports.groupby(org):
+        order = list(group.itertuples(index=False))
+        for a, b in zip(order, order[1:], strict=False):
+            earlier, later = rows[rows["report"] == a.report], rows[rows["report"] == b.report]
+            titles = [fold(t) for t in later["title"].astype(str)]
+            for _, item in earlier.iterrows():
+                match = process.extractOne(fold(str(item["title"])), titles,
+                                           scorer=fuzz.token_sort_ratio,
+                                           score_cutoff=threshold)
+                found = later.iloc[match[2]] if match else None
+                out.append((item, found, first_str(b.period_start)))
+    return out
+
+
+def run(ctx: RuleContext) -> KindResult:
+    p = ctx.params
+    assert isinstance(p, Params)
+    rows = ctx.rows()
+    rows = rows[rows["period_end"].notna()]
+    if rows.empty or rows["report"].nunique() < 2:
+        return ctx.result
+    for before, after, later_start in _pairs(rows, p.min_similarity,
+                                             p.organisation == "same"):
+        if after is None:
+            due = first_str(before["slutdatum"])
+            if (p.check == "vanished" and first_str(before["status"]) not in p.finished
+                    and due and later_start and due >= later_start):
+                _vanished(ctx, before, rows)
+            continue
+        ctx.count([after["report"]])
+        if p.check == "deadline":
+            _deadline(ctx, p, before, after)
+        elif p.check == "deadline_changed":
+            _deadline_changed(ctx, before, after)
+        elif p.check == "status":
+            _status(ctx, p, before, after)
+    return ctx.result
+
+
+def _ref(row: pd.Series) -> str:
+    return f"{row['report']}, {row['file']}:{row['line']}"
+
+
+def _deadline(ctx: RuleContext, p: Params, before: pd.Series, after: pd.Series) -> None:
+    old, new = first_str(before["slutdatum"]), first_str(after["slutdatum"])
+    if not old or not new or new <= old or first_str(after["prognos"]) != p.on_plan:
+        return
+    ctx.add(
+        message=ctx.t(
+            f"{describe(ctx, after, 'title', 'kind')}: slutdatum flyttat från {old} (i "
+            f"{_ref(before)}) till {new} men prognosen är {p.on_plan} — rad {after['line']}",
+            f"{describe(ctx, after, 'title', 'kind')}: deadline moved from {old} (in "
+            f"{_ref(before)}) to {new} but the prognosis is {p.on_plan} — line "
+            f"{after['line']}"),
+        report=str(after["report"]), file=str(after["file"]), lines=[after["line"]],
+        labels=[fold(str(after["title"]))[:80], "deadline"], expected=old, reported=new,
+    )
+
+
+def _deadline_changed(ctx: RuleContext, before: pd.Series, after: pd.Series) -> None:
+    old, new = first_str(before["slutdatum"]), first_str(after["slutdatum"])
+    if not old or not new or old == new:
+        return
+    ctx.add(
+        message=ctx.t(
+            f"{describe(ctx, after, 'title', 'kind')}: slutdatum {new} skiljer sig från "
+            f"{old} i {_ref(before)} — rad {after['line']}",
+            f"{describe(ctx, after, 'title', 'kind')}: deadline {new} differs from {old} "
+            f"in {_ref(before)} — line {after['line']}"),
+        report=str(after["report"]), file=str(after["file"]), lines=[after["line"]],
+        labels=[fold(str(after["title"]))[:80], "deadline_changed"], expected=old,
+        reported=new,
+    )
+
+
+def _status(ctx: RuleContext, p: Params, before: pd.Series, after: pd.Series) -> None:
+    order = {s: i for i, s in enumerate(p.status_order)}
+    old, new = first_str(before["status"]), first_str(after["status"])
+    if old not in order or new not in order or order[new] >= order[old]:
+        return
+    ctx.add(
+        message=ctx.t(
+            f"{describe(ctx, after, 'title', 'kind')}: status har gått bakåt från {old} (i "
+            f"{_ref(before)}) till {new} — rad {after['line']}",
+            f"{describe(ctx, after, 'title', 'kind')}: status went back from {old} (in "
+            f"{_ref(before)}) to {new} — line {after['line']}"),
+        report=str(after["report"]), file=str(after["file"]), lines=[after["line"]],
+        labels=[fold(str(after["title"]))[:80], "status"], expected=old, reported=new,
+    )
+
+
+def _vanished(ctx: RuleContext, before: pd.Series, rows: pd.DataFrame) -> None:
+    ctx.add(
+        message=ctx.t(
+            f"{describe(ctx, before, 'title', 'kind')} hade status "
+            f"{first_str(before['status']) or '–'} men finns inte med i nästa rapport — "
+            f"rad {before['line']}",
+            f"{describe(ctx, before, 'title', 'kind')} had status "
+            f"{first_str(before['status']) or '–'} but is missing from the next report — "
+            f"line {before['line']}"),
+        report=str(before["report"]), file=str(before["file"]), lines=[before["line"]],
+        labels=[fold(str(before["title"]))[:80], "vanished"],
+    )
+
+
+KIND = RuleKind("ITM01", "cross-report.item-across-reports", Params, run, __doc__ or "")

@@ -45,10 +45,9 @@ class RuleContext:
         name = table or self.spec.table
         if name is None:
             raise ValueError(f"rule {self.spec.id} names no table")
-        frame = self.bundle.table(name)
+        frame = self.with_reports(self.bundle.table(name))
         if len(frame) == 0:
             return frame
-        frame = self.with_reports(frame)
         mask = frame_mask(frame, self.spec.where if table is None else None)
         if where:
             mask &= frame_mask(frame, where)

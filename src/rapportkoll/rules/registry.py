@@ -30,6 +30,7 @@ KIND_MODULES: tuple[str, ...] = (
     "text_pattern",
     "schema",
     "extraction",
+    "expectation_suite",
 )
 
 

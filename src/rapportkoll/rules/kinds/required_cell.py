@@ -3,7 +3,10 @@
 What it checks:
     For every row selected by ``where``, each column in ``columns`` must hold a value
     (not empty, not blank). For long numeric tables, select the cells with ``where``
-    (e.g. the matrix's total column) and require ``value``.
+    (e.g. the matrix's total column) and require ``value``. A column that is empty
+    for every row of a report is taken as absent from that report's layout (e.g. a
+    tjänsteskrivelse's table of deadlines has no ansvarig) and not flagged, unless
+    ``skip_absent_columns`` is false.
 
 Why it matters:
     An empty ansvarig, status or slutdatum makes an uppdrag impossible to follow up;
@@ -22,7 +25,6 @@ Example finding:
 
 from __future__ import annotations
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from rapportkoll.rules.context import KindResult, RuleContext
@@ -34,6 +36,7 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
     columns: list[str]
     label: list[str] = ["title"]
+    skip_absent_columns: bool = True
 
 
 def run(ctx: RuleContext) -> KindResult:
@@ -49,6 +52,9 @@ def run(ctx: RuleContext) -> KindResult:
     for column in p.columns:
         values = rows[column]
         empty = values.isna() | values.astype("string").str.strip().eq("").fillna(True)
+        if p.skip_absent_columns:
+            all_empty = empty.groupby(rows["report"]).transform("all")
+            empty &= ~all_empty
         for _, row in rows[empty].iterrows():
             label = " · ".join(first_str(row.get(c)) for c in p.label if c in row)
             ctx.add(
@@ -60,11 +66,6 @@ def run(ctx: RuleContext) -> KindResult:
                 labels=[label, column],
             )
     return ctx.result
-
-
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or not str(
-        value).strip()
 
 
 KIND = RuleKind("REQ01", "format.required-cell", Params, run, __doc__ or "")

@@ -41,6 +41,10 @@ class Params(BaseModel):
     markers: list[str] = []
     cut_off: bool = False
     min_words: int = 6
+    dangling_words: list[str] = [
+        "än", "och", "att", "som", "för", "med", "till", "av", "på", "i", "en", "ett",
+        "den", "det", "de", "om", "samt", "eller", "men", "vilket", "från", "är", "har",
+    ]
 
 
 def _pattern(marker: str) -> re.Pattern[str]:
@@ -76,14 +80,18 @@ def run(ctx: RuleContext) -> KindResult:
 
 
 def _cut_off(ctx: RuleContext, p: Params, rows: pd.DataFrame) -> None:
-    """A paragraph's last line that ends mid-sentence: the next line is not its continuation."""
-    ordered = rows.sort_values(["file", "line"])
+    """A paragraph ending on a dangling word that the next prose line does not continue."""
+    ordered = rows[rows["text"].astype(str).str.strip() != ""].sort_values(["file", "line"])
     records = ordered[["report", "file", "line", "text"]].to_dict("records")
+    dangling = {w.casefold() for w in p.dangling_words}
     for cur, nxt in zip(records, [*records[1:], None], strict=True):
         text = str(cur["text"]).strip()
-        continues = (nxt is not None and nxt["file"] == cur["file"]
-                     and int(nxt["line"]) == int(cur["line"]) + 1)
-        if continues or len(text.split()) < p.min_words or _END.search(text):
+        words = text.split()
+        if len(words) < p.min_words or _END.search(text) or \
+                words[-1].casefold() not in dangling:
+            continue
+        following = str(nxt["text"]).strip() if nxt and nxt["file"] == cur["file"] else ""
+        if following and not following[0].isupper():
             continue
         ctx.add(
             message=ctx.t(f"Meningen verkar avbruten: «…{text[-60:]}» — rad {cur['line']}",

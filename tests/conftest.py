@@ -160,9 +160,9 @@ def _findings() -> list[Finding]:
             "ROW01",
             Severity.ERROR,
             "Räddningstjänst: Prognos −90 422 minus Budget helår −90 972 är 550 men "
-            "avvikelsen är 505 (skillnad 45, tolerans 1,5) — rad 1749",
+            "avvikelsen är 505 (skillnad 45, tolerans 1,5) — rad 1747",
             KS_2025,
-            (1749,),
+            (1747,),
             "ks-2025-04",
             table=DRIFT,
             hint="Räkna om avvikelsen eller rätta prognosen.",
@@ -215,7 +215,7 @@ def _findings() -> list[Finding]:
             Severity.INFO,
             "Räddningstjänst har en prognosavvikelse men ingen prognoskommentar",
             KS_2025,
-            (1749,),
+            (1747,),
             "ks-2025-04",
             table=DRIFT,
             labels=("Räddningstjänst",),
@@ -262,15 +262,20 @@ def _findings() -> list[Finding]:
 
 @pytest.fixture
 def reporting_report() -> RunReport:
+    """A fixed run over two real reports (see ``_build_report``)."""
+    return _build_report()
+
+
+def _build_report() -> RunReport:
     """A fixed run over two real reports.
 
-    Excerpts are the real source lines, except that line 1749 and line 180 of the
+    Excerpts are the real source lines, except that line 1747 and line 180 of the
     2025 report carry seeded errors (505 for 550), as the test documents do; the
     2024 findings are real (an OCR total row that lost a digit, a one-krona rounding).
     """
     rules = _rules()
     seeded = {
-        1749: "Räddningstjänst -29 584 -27 193 2 391 -25 912 -90 972 -90 422 505 "
+        1747: "Räddningstjänst -29 584 -27 193 2 391 -25 912 -90 972 -90 422 505 "
     }
     excerpts = {
         KS_2025: {

@@ -17,7 +17,7 @@ from rapportkoll.reporters.markdown import render_markdown
 from rapportkoll.reporters.text import render_text, write_text
 
 IMPLEMENTED = [
-    f for f in FORMATS if f in {"text", "json", "markdown", "junit", "sarif"}
+    f for f in FORMATS if f in {"text", "json", "markdown", "junit", "sarif", "html"}
 ]
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -184,6 +184,38 @@ def test_markdown_escapes_markup() -> None:
     assert "a \\*b\\* \\<c\\> \\| d" in md
 
 
+# --- html -----------------------------------------------------------------------
+
+
+def test_html_is_self_contained(reporting_report: RunReport) -> None:
+    html = render(reporting_report, "html").decode()
+    assert "<script src" not in html and "<link" not in html
+    for attr in ("src=", "href=", "url("):
+        for chunk in html.split(attr)[1:]:
+            assert not chunk.lstrip("\"'").startswith(("http:", "https:", "//"))
+
+
+def test_html_shows_source_numbers_and_explanation(reporting_report: RunReport) -> None:
+    html = render(reporting_report, "html").decode()
+    assert (
+        '<span class="l hl"><i>1747</i>Räddningstjänst -29 584 -27 193 2 391 '
+        '-25 912 -90 972 -90 422 <mark class="rep">505</mark> </span>'
+    ) in html
+    assert (
+        '<span class="l hl"><i>238</i>Total Summa <mark class="exp">25</mark>'
+        not in html
+    )
+    assert 'Total Summa 25 <mark class="rep">1</mark>' in html
+    assert "Verksamheternas värden i varje kolumn ska summera" in html
+    assert html.count('<article class="finding') == 6
+    assert 'data-waived="1"' in html and "Avrundning i ekonomisystemet" in html
+
+
+def test_html_english_labels(reporting_report_en: RunReport) -> None:
+    html = render(reporting_report_en, "html").decode()
+    assert '<html lang="en">' in html and "Passed rules" in html
+
+
 # --- goldens --------------------------------------------------------------------
 
 TEXT_GOLDENS = {
@@ -192,6 +224,7 @@ TEXT_GOLDENS = {
     "markdown": "report.md",
     "junit": "report-junit.xml",
     "sarif": "report.sarif",
+    "html": "report.html",
 }
 
 

@@ -66,6 +66,13 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "outcome.fail": "underkänd",
         "outcome.not_applicable": "ej tillämplig",
         "outcome.error": "fel vid körning",
+        "area.finance": "Ekonomi",
+        "area.items": "Uppdrag och initiativ",
+        "area.goals": "Mål",
+        "area.indicators": "Indikatorer",
+        "area.claims": "Text mot tabell",
+        "area.waivers": "Undantag",
+        "area.other": "Övrigt",
     },
     "en": {
         "error": "error",
@@ -125,6 +132,13 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "outcome.fail": "fail",
         "outcome.not_applicable": "not applicable",
         "outcome.error": "error",
+        "area.finance": "Finance",
+        "area.items": "Assignments and initiatives",
+        "area.goals": "Goals",
+        "area.indicators": "Indicators",
+        "area.claims": "Text vs table",
+        "area.waivers": "Waivers",
+        "area.other": "Other",
     },
 }
 

@@ -1,10 +1,23 @@
-"""Find every report under the given paths, pick a profile and reader, read them all."""
+"""Find every report under the given paths, pick a profile and reader, read them all.
+
+A report is a text file (.txt, .md …), a PDF, or a folder holding canonical tables
+as CSV/XLSX next to a ``report.yaml``. Each is read on its own (in parallel with
+``jobs > 1``); a file that cannot be read becomes an ``extraction_issues`` row
+('unreadable_file') and the others are still read. Prose claims are extracted
+here, centrally, from the ``text_lines`` every text reader returns, so every
+layout gets the same claim reading. Results are merged in the order the reports
+were found (sorted paths), whatever order the workers finish in.
+"""
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import pandas as pd
 
 from rapportkoll.ingest.profile import Profile, available_profiles, get_profile
 from rapportkoll.ingest.reader import TextReader
@@ -13,6 +26,8 @@ from rapportkoll.model.bundle import Bundle, TableBuilder
 from rapportkoll.model.errors import UserError
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+PDF_SUFFIXES = {".pdf"}
+REPORT_META = "report.yaml"
 
 # Readers are named, not imported, so that heavy or optional ones load only when used.
 READERS: tuple[str, ...] = (
@@ -27,8 +42,18 @@ READERS: tuple[str, ...] = (
 class ReadOptions:
     profile: str | None = None
     profile_dirs: tuple[str, ...] = ()
-    limits: Limits = Limits()
+    limits: Limits = field(default_factory=Limits)
     jobs: int = 1
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    """One report to read: its kind ('text', 'pdf', 'structured') and where."""
+
+    kind: str
+    path: Path
+    display: str
+    report: str
 
 
 def load_readers() -> list[TextReader]:
@@ -58,7 +83,10 @@ def detect_profile(source: Source, profiles: list[Profile]) -> Profile | None:
     return best[1] if best else None
 
 
-def read_text_source(source: Source, options: ReadOptions) -> Bundle:
+def choose_reader(
+    source: Source, options: ReadOptions
+) -> tuple[TextReader, Profile | None]:
+    """The profile (given or detected) and the reader that fits the source best."""
     profiles = available_profiles(options.profile_dirs)
     profile = (
         get_profile(options.profile, options.profile_dirs)
@@ -67,34 +95,90 @@ def read_text_source(source: Source, options: ReadOptions) -> Bundle:
     )
     readers = load_readers()
     scored = sorted(
-        ((reader.score(source, profile), i, reader) for i, reader in enumerate(readers)),
+        (
+            (reader.score(source, profile), i, reader)
+            for i, reader in enumerate(readers)
+        ),
         key=lambda t: (-t[0], t[1]),
     )
     if not scored or scored[0][0] <= 0:
         raise UserError("no reader recognises this file's layout", where=source.path)
-    return scored[0][2].read(source, profile)
+    return scored[0][2], profile
 
 
-def iter_report_files(paths: list[Path]) -> list[tuple[Path, Path | None]]:
-    """(file, root) pairs: text files under folders, sorted for determinism."""
-    found: list[tuple[Path, Path | None]] = []
+def read_text_source(source: Source, options: ReadOptions) -> Bundle:
+    """Read one text source with the best reader, then add its prose claims."""
+    reader, profile = choose_reader(source, options)
+    return with_prose_claims(reader.read(source, profile), profile)
+
+
+def with_prose_claims(bundle: Bundle, profile: Profile | None) -> Bundle:
+    """Add claims from ``text_lines``, skipping lines the reader already claimed."""
+    from rapportkoll.ingest.prose import extract_claims
+
+    lines = bundle.table("text_lines")
+    if not len(lines):
+        return bundle
+    own = bundle.table("claims")
+    if len(own):
+        claimed = pd.MultiIndex.from_frame(own[["report", "file", "line"]])
+        keys = pd.MultiIndex.from_frame(lines[["report", "file", "line"]])
+        lines = lines[~keys.isin(claimed)]
+    found = extract_claims(lines, profile)
+    if not len(found):
+        return bundle
+    merged = pd.concat([own, found], ignore_index=True) if len(own) else found
+    bundle.tables["claims"] = merged
+    return bundle
+
+
+def find_reports(paths: list[Path]) -> list[ReportTask]:
+    """Every report under ``paths``: files by suffix, folders with a report.yaml."""
+    tasks: list[ReportTask] = []
     for path in paths:
         if path.is_dir():
-            for file in sorted(path.rglob("*")):
-                if file.is_file() and file.suffix.lower() in TEXT_SUFFIXES:
-                    found.append((file, path))
-        elif path.exists():
-            found.append((path, None))
+            tasks.extend(_reports_in(path))
+        elif path.is_file():
+            tasks.append(_file_task(path, None))
         else:
             raise UserError("no such file or folder", where=str(path))
-    return found
+    return tasks
+
+
+def _reports_in(root: Path) -> list[ReportTask]:
+    if (root / REPORT_META).is_file():
+        return [_folder_task(root, None)]
+    folders = sorted(p.parent for p in root.rglob(REPORT_META) if p.is_file())
+    tasks = [_folder_task(folder, root) for folder in folders]
+    for file in sorted(root.rglob("*")):
+        if not file.is_file() or any(f in file.parents for f in folders):
+            continue
+        if file.suffix.lower() in TEXT_SUFFIXES | PDF_SUFFIXES:
+            tasks.append(_file_task(file, root))
+    return sorted(tasks, key=lambda t: t.display)
+
+
+def _file_task(path: Path, root: Path | None) -> ReportTask:
+    if path.name == REPORT_META:
+        return _folder_task(path.parent, None)
+    kind = "pdf" if path.suffix.lower() in PDF_SUFFIXES else "text"
+    return ReportTask(kind, path, path.as_posix(), report_id(path, root))
+
+
+def _folder_task(folder: Path, root: Path | None) -> ReportTask:
+    if root is None:
+        report = folder.resolve().name
+    else:
+        report = folder.relative_to(root).as_posix() if folder != root else folder.name
+    return ReportTask("structured", folder, folder.as_posix(), report)
 
 
 def unreadable(display: str, report: str, error: UserError) -> Bundle:
     """A file that cannot be read becomes an error finding; the others still run."""
     builder = TableBuilder()
     where = error.where or display
-    line = int(where.rsplit(":", 1)[1]) if where.rsplit(":", 1)[-1].isdigit() else 1
+    tail = where.rsplit(":", 1)[-1]
+    line = int(tail) if tail.isdigit() and ":" in where else 1
     builder.add(
         "extraction_issues",
         report=report,
@@ -106,15 +190,50 @@ def unreadable(display: str, report: str, error: UserError) -> Bundle:
     return builder.build()
 
 
+def read_task(task: ReportTask, options: ReadOptions) -> Bundle:
+    """Read one report; a UserError becomes an 'unreadable_file' row."""
+    try:
+        return _READ[task.kind](task, options)
+    except UserError as error:
+        return unreadable(task.display, task.report, error)
+
+
+def _read_text(task: ReportTask, options: ReadOptions) -> Bundle:
+    source = read_source(task.path, task.display, task.report, options.limits)
+    return read_text_source(source, options)
+
+
+def _read_pdf(task: ReportTask, options: ReadOptions) -> Bundle:
+    from rapportkoll.ingest.pdf import read_pdf
+
+    return read_pdf(task.path, task.display, task.report, options)
+
+
+def _read_structured(task: ReportTask, options: ReadOptions) -> Bundle:
+    from rapportkoll.ingest.structured import read_folder
+
+    return read_folder(task.path, task.display, task.report)
+
+
+_READ: dict[str, Callable[[ReportTask, ReadOptions], Bundle]] = {
+    "text": _read_text,
+    "pdf": _read_pdf,
+    "structured": _read_structured,
+}
+
+
 def read_paths(paths: list[Path], options: ReadOptions | None = None) -> Bundle:
+    """Read every report under ``paths`` into one bundle (deterministic order)."""
     options = options or ReadOptions()
-    bundles: list[Bundle] = []
-    for file, root in iter_report_files(paths):
-        display = file.as_posix()
-        report = report_id(file, root)
-        try:
-            source = read_source(file, display, report, options.limits)
-            bundles.append(read_text_source(source, options))
-        except UserError as error:
-            bundles.append(unreadable(display, report, error))
+    # A bad profile is a configuration error for the whole run, not a bad report.
+    available_profiles(options.profile_dirs)
+    if options.profile:
+        get_profile(options.profile, options.profile_dirs)
+    tasks = find_reports(paths)
+    if options.jobs > 1 and len(tasks) > 1:
+        workers = min(options.jobs, len(tasks))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            bundles = list(pool.map(read_task, tasks, [options] * len(tasks)))
+    else:
+        bundles = [read_task(task, options) for task in tasks]
     return Bundle.merge(bundles)

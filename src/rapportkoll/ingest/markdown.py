@@ -90,9 +90,14 @@ class MarkdownReader:
         return 0.0
 
     def read(self, source: Source, profile: Profile | None) -> Bundle:
+        from rapportkoll.ingest.generic import emit_tables
+
         state = _State(source=source, profile=profile)
+        unit = profile.amount_unit if profile else None
+        numeric = emit_tables(state.builder, source, unit)
         for number, line in enumerate(source.lines, start=1):
-            _read_line(state, number, line)
+            if number not in numeric:
+                _read_line(state, number, line)
         _add_report(state)
         return state.builder.build({source.path: source.lines})
 

@@ -25,6 +25,7 @@ class OcrContext:
     builder: TableBuilder = field(default_factory=TableBuilder)
     used: set[int] = field(default_factory=set)
     goal_at: dict[int, str] = field(default_factory=dict)
+    year: int | None = None
 
     @property
     def lines(self) -> list[str]:
@@ -37,6 +38,12 @@ class OcrContext:
     def settings(self) -> dict[str, Any]:
         ocr = self.profile.extra.get("ocr", {})
         return ocr if isinstance(ocr, dict) else {}
+
+    @property
+    def template(self) -> dict[str, Any]:
+        """Template settings shared by the template's readers (``extra.stratsys``)."""
+        found = self.profile.extra.get("stratsys", {})
+        return found if isinstance(found, dict) else {}
 
     @property
     def unit_suffixes(self) -> tuple[str, ...]:

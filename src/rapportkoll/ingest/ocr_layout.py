@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from rapportkoll.ingest.normalize import fold
 from rapportkoll.ingest.ocr_context import OcrContext
-from rapportkoll.ingest.ocr_text import goal_heading, matches_any, nonblank_after, tokens
+from rapportkoll.ingest.ocr_text import (
+    goal_heading,
+    matches_any,
+    nonblank_after,
+    tokens,
+    words_key,
+)
 
 ITEM_HEADER_WORDS = ("ansvarig", "prognos", "slutdatum", "status", "slutforande")
 
@@ -72,10 +80,14 @@ def _finance_starts(ctx: OcrContext, layout: Layout, number: int, text: str) -> 
             return
     for kind in ("unit_comments", "investments", "sick_leave", "finance_section"):
         phrases = ctx.profile.headings.get(kind, [])
-        if phrases and matches_any(stripped, phrases, 0.85) and len(stripped) < 80:
-            if len(stripped.split()) <= len(phrases[0].split()) + 2:
-                layout.add(kind, number)
-                return
+        if any(_whole_match(stripped, p) for p in phrases):
+            layout.add(kind, number)
+            return
+
+
+def _whole_match(text: str, phrase: str) -> bool:
+    """The whole line is the heading (OCR-tolerant), not just its start."""
+    return fuzz.ratio(words_key(text), words_key(phrase)) >= 85
 
 
 def item_header_kind(ctx: OcrContext, line: int) -> str | None:

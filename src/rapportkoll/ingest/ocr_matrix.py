@@ -21,9 +21,8 @@ _PROSE_WIDTH = 60
 
 
 def read_matrix(ctx: OcrContext, layout: Layout) -> None:
-    settings = ctx.settings.get("matrix", {})
-    columns = list(settings.get("columns", DEFAULT_COLUMNS))
-    total_words = [fold(w) for w in settings.get("total_row", ["Total"])]
+    columns = list(ctx.template.get("matrix_columns", DEFAULT_COLUMNS))
+    total_words = [fold(w) for w in ctx.template.get("matrix_total_row", ["Totalt"])]
     for start in layout.of("matrix"):
         ctx.used.add(start)
         end = min(layout.next_start(start), len(ctx.lines) + 1)
@@ -48,7 +47,7 @@ def _read_row(ctx: OcrContext, n: int, columns: list[str], total_words: list[str
     labels, values = words[:cut], words[cut:]
     if not labels or not values:
         return False
-    if fold(labels[0]) in total_words:
+    if any(fold(" ".join(labels)).startswith(t) for t in total_words):
         kind, status = "total", "total"
     else:
         found_kind = ctx.vocab.match("kind", labels[0], 0.85)

@@ -21,6 +21,7 @@ def read_report(ctx: OcrContext) -> None:
     if end is not None and not DATE_RE.fullmatch(end):
         end = None
     doc_type = _doc_type(ctx, end)
+    ctx.year = int(end[:4]) if end else None
     ctx.add(
         "reports",
         end_line or org_line or 1,

@@ -22,6 +22,7 @@ KIND_MODULES: tuple[str, ...] = (
     "row_formula",
     "count_matches_listing",
     "conditional",
+    "decision_table",
     "assessment_vs_target",
     "claim_matches_fact",
     "same_fact_across_reports",

@@ -80,9 +80,9 @@ def run(ctx: RuleContext) -> KindResult:
     key = ["report", "goal", "indicator"]
     rows = rows.assign(goal=rows["goal"].fillna(""))
     wide = widen(rows, key, "column", {p.target, p.forecast})
-    meta = rows.drop_duplicates(key).set_index(key)[
-        ["bedomning", "bedomning_line", "line", "name_line"]]
-    wide = wide.join(meta, on=key, rsuffix="_first")
+    meta = rows.drop_duplicates(key)[[*key, "bedomning", "bedomning_line", "line",
+                                      "name_line"]].rename(columns={"line": "line_first"})
+    wide = wide.merge(meta, on=key, how="left")
     pairs = _directions(ctx, p)
     ctx.count(wide["report"])
     for _, row in wide.iterrows():
@@ -94,7 +94,7 @@ def _check(ctx: RuleContext, p: Params, row: pd.Series, pairs: list[tuple[str, s
     bedomning = first_str(row.get("bedomning"))
     target, forecast = row.get(p.target), row.get(p.forecast)
     line = row.get("bedomning_line")
-    line = int(line) if pd.notna(line) else int(row.get("line_first") or row.get("line"))
+    line = int(line) if pd.notna(line) else int(row["line_first"])
     if pd.isna(forecast):
         if bedomning and bedomning not in p.no_value:
             _add(ctx, row, line, ctx.t(

@@ -69,7 +69,7 @@ class Params(BaseModel):
     count: CountSpec | None = None
     total: CountSpec | None = None
     use_direction: bool = True
-    rounding: str = "info"
+    rounding: str = "ignore"  # prose rounds by design: "14,9 mnkr" for 14 931 tkr
 
 
 def run(ctx: RuleContext) -> KindResult:

@@ -40,7 +40,7 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
     markers: list[str] = []
     cut_off: bool = False
-    min_words: int = 6
+    min_words: int = 4
     dangling_words: list[str] = [
         "än", "och", "att", "som", "för", "med", "till", "av", "på", "i", "en", "ett",
         "den", "det", "de", "om", "samt", "eller", "men", "vilket", "från", "är", "har",

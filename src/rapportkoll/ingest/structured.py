@@ -161,8 +161,14 @@ def _add_rows(
         for column in data_columns:
             if row.get(column) is None and not columns[column].endswith("?"):
                 raise UserError(f"kolumnen {column} är tom", where=f"{where}:{number}")
+        present = {k: v for k, v in row.items() if v is not None}  # empty as NaN
         builder.add(
-            name, report=report, file=file.as_posix(), line=number, sheet=sheet, **row
+            name,
+            report=report,
+            file=file.as_posix(),
+            line=number,
+            sheet=sheet,
+            **present,
         )
 
 

@@ -1,0 +1,451 @@
+"""Turning a printed row's text into table cells: empty cells and ambiguous digit grouping.
+
+In text extracted from a PDF a space is both the thousands separator and the cell
+separator, and an empty cell leaves only whitespace behind. This module reads the
+numeric part of a row in three steps, each usable on its own:
+
+1. ``cell_run`` splits the text into groups of single-space-joined tokens and counts
+   the empty cells the whitespace shows (cells are joined by one space, so ``k``
+   extra spaces are ``k`` empty cells).
+2. ``readings`` enumerates every way to read the run as exactly ``n`` cells: the
+   digit groupings of ``segmentations`` times the placements of empty cells, keeping
+   those that contradict the whitespace least.
+3. ``choose`` (one row, the table's row formulas) and ``resolve_by_sums`` (several
+   rows, parts summing to a total) pick the reading the table's structure allows.
+   Relations are checked with interval tolerance: a printed value stands for
+   value ± half a unit of its last digit, and a relation holds when the intervals of
+   its two sides meet.
+
+Nothing here guesses silently: a choice that is not forced is marked unresolved so
+the caller can report it as an ``extraction_issues`` row.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapportkoll.model.numbers import Number, is_number_token, segmentations
+
+MAX_COMBINATIONS = 20_000
+_TOKEN = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A whitespace-free piece of a row's text at offsets ``start``..``end``."""
+
+    text: str
+    start: int
+    end: int
+
+
+def tokens_of(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Tokens of ``text[start:end]``; a lone '%' joins the number before it ('155 %')."""
+    out: list[Token] = []
+    for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
+        tok = Token(m.group(), m.start(), m.end())
+        prev = out[-1] if out else None
+        if (
+            tok.text == "%"
+            and prev is not None
+            and tok.start - prev.end == 1
+            and is_number_token(prev.text)
+        ):
+            out[-1] = Token(text[prev.start : tok.end], prev.start, tok.end)
+        else:
+            out.append(tok)
+    return out
+
+
+def is_value_token(token: str) -> bool:
+    """A token that can be (part of) a printed number, including '155 %'."""
+    return is_number_token(token.replace(" ", ""))
+
+
+def numeric_tail_start(tokens: Sequence[Token]) -> int:
+    """Index of the first token of the maximal run of value tokens ending the list."""
+    i = len(tokens)
+    while i > 0 and is_value_token(tokens[i - 1].text):
+        i -= 1
+    return i
+
+
+@dataclass(frozen=True)
+class CellRun:
+    """The numeric part of a row: token groups and the empty cells around them.
+
+    ``empties`` has one entry per slot: before the first group, between groups,
+    after the last group.
+    """
+
+    groups: tuple[tuple[Token, ...], ...]
+    empties: tuple[int, ...]
+
+    @property
+    def tokens(self) -> list[Token]:
+        return [t for g in self.groups for t in g]
+
+
+def cell_run(
+    text: str,
+    tokens: Sequence[Token],
+    region: tuple[int, int],
+    *,
+    open_start: bool,
+    open_end: bool,
+) -> CellRun:
+    """Group ``tokens`` (all inside ``text[region]``) and count empty cells.
+
+    ``open_start`` means the region begins at the row's start (no cell before it),
+    so every leading space is an empty cell; otherwise the first space separates
+    the previous cell. ``open_end`` is the same for the region's end.
+    """
+    lo, hi = region
+    if not tokens:
+        span = hi - lo
+        return CellRun((), (span if open_start and open_end else max(span - 1, 0),))
+    lead = tokens[0].start - lo
+    trail = hi - tokens[-1].end
+    empties = [lead if open_start else max(lead - 1, 0)]
+    groups: list[list[Token]] = [[tokens[0]]]
+    for prev, tok in itertools.pairwise(tokens):
+        gap = tok.start - prev.end
+        if gap <= 1:
+            groups[-1].append(tok)
+        else:
+            empties.append(gap - 1)
+            groups.append([tok])
+    empties.append(trail if open_end else max(trail - 1, 0))
+    return CellRun(tuple(tuple(g) for g in groups), tuple(empties))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One read cell: the number and the offset in the row text where it starts."""
+
+    number: Number
+    start: int
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way to read a row: a cell (or None for empty) per column, and how many
+    empty cells it places against the whitespace evidence (``penalty``)."""
+
+    cells: tuple[Cell | None, ...]
+    penalty: int
+
+    def values(self) -> tuple[float | None, ...]:
+        return tuple(None if c is None else c.number.value for c in self.cells)
+
+    def describe(self) -> str:
+        return "[" + ", ".join("–" if c is None else c.number.printed for c in self.cells) + "]"
+
+
+def _group_options(group: Sequence[Token]) -> list[list[Cell]]:
+    texts = [t.text for t in group]
+    options: list[list[Cell]] = []
+    for k in range(1, len(texts) + 1):
+        for numbers in segmentations(texts, k):
+            cells = _anchor(numbers, group)
+            if cells is not None:
+                options.append(cells)
+    return options
+
+
+def _anchor(numbers: Sequence[Number], group: Sequence[Token]) -> list[Cell] | None:
+    """Attach each number to its first token; reject a leading zero group ('0 400')."""
+    cells: list[Cell] = []
+    i = 0
+    for number in numbers:
+        j = i + 1
+        while j <= len(group) and " ".join(t.text for t in group[i:j]) != number.printed:
+            j += 1
+        if j > len(group):
+            return None
+        if j - i > 1 and group[i].text.lstrip("-−–‒+") == "0":
+            return None
+        cells.append(Cell(number, group[i].start))
+        i = j
+    return cells
+
+
+def _placements(evidence: Sequence[int], total: int) -> Iterable[tuple[int, ...]]:
+    """Every way to put ``total`` empty cells into the slots (evidence first)."""
+    if sum(evidence) == total:
+        yield tuple(evidence)
+        return
+    slots = len(evidence)
+    for bars in itertools.combinations(range(total + slots - 1), slots - 1):
+        edges = (-1, *bars, total + slots - 1)
+        yield tuple(b - a - 1 for a, b in itertools.pairwise(edges))
+
+
+def readings(run: CellRun, n_columns: int, *, traced: bool = True) -> list[Reading]:
+    """Every reading of ``run`` as ``n_columns`` cells that contradicts the
+    whitespace least (lowest penalty), in a deterministic order, duplicates removed.
+
+    ``traced=False`` is for text where an empty cell leaves no whitespace behind:
+    empty cells may then fall between any two numbers, at no penalty.
+    """
+    options = [_group_options(g) for g in run.groups]
+    if any(not o for o in options):
+        return []
+    found: dict[tuple[tuple[float, int] | None, ...], Reading] = {}
+    best = None
+    for count, grouped in enumerate(itertools.product(*options)):
+        if count >= MAX_COMBINATIONS:
+            break
+        combo = grouped if traced else [[c for g in grouped for c in g]]
+        evidence = run.empties if traced else (0,) * (len(combo[0]) + 1)
+        if not traced:
+            combo = [[c] for c in combo[0]]
+        empty_total = n_columns - sum(len(c) for c in combo)
+        if empty_total < 0:
+            continue
+        for place in _placements(evidence, empty_total):
+            penalty = sum(abs(a - b) for a, b in zip(place, evidence, strict=True))
+            penalty = penalty if traced else 0
+            if best is not None and penalty > best:
+                continue
+            cells = _assemble(place, combo)
+            key = tuple(None if c is None else (c.number.value, c.start) for c in cells)
+            if best is None or penalty < best:
+                best, found = penalty, {}
+            found.setdefault(key, Reading(cells, penalty))
+    return list(found.values())
+
+
+def _assemble(place: Sequence[int], combo: Sequence[Sequence[Cell]]) -> tuple[Cell | None, ...]:
+    cells: list[Cell | None] = [None] * place[0]
+    for group_cells, empties in zip(combo, place[1:], strict=True):
+        cells.extend(group_cells)
+        cells.extend([None] * empties)
+    return tuple(cells)
+
+
+# --- relations ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A closed interval of real numbers (a printed value and its rounding)."""
+
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, number: Number) -> Interval:
+        return cls(number.low, number.high)
+
+    def __add__(self, other: Interval) -> Interval:
+        return Interval(self.low + other.low, self.high + other.high)
+
+    def __sub__(self, other: Interval) -> Interval:
+        return Interval(self.low - other.high, self.high - other.low)
+
+    def __mul__(self, other: Interval) -> Interval:
+        products = [a * b for a in (self.low, self.high) for b in (other.low, other.high)]
+        return Interval(min(products), max(products))
+
+    def divided(self, other: Interval) -> Interval | None:
+        if other.low <= 0 <= other.high:
+            return None
+        return self * Interval(1 / other.high, 1 / other.low)
+
+    def meets(self, other: Interval, slack: float = 1e-9) -> bool:
+        return self.low <= other.high + slack and other.low <= self.high + slack
+
+
+_BINOPS: dict[type[ast.operator], Callable[[Interval, Interval], Interval | None]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a.divided(b),
+}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A row formula ``target = expression`` over column names (+ - * / and numbers)."""
+
+    text: str
+    target: str
+    expression: ast.expr
+
+    @classmethod
+    def parse(cls, text: str) -> Relation:
+        """Parse 'a = b - c'; raises ValueError naming what is not allowed."""
+        left, sep, right = text.partition("=")
+        if not sep or not left.strip().isidentifier():
+            raise ValueError(f"relation must read 'column = expression': {text!r}")
+        try:
+            expression = ast.parse(right.strip(), mode="eval").body
+        except SyntaxError as exc:
+            raise ValueError(f"cannot parse relation {text!r}: {exc.msg}") from None
+        for node in ast.walk(expression):
+            if not isinstance(
+                node,
+                ast.BinOp | ast.UnaryOp | ast.Name | ast.Constant | ast.operator
+                | ast.unaryop | ast.Load,
+            ):
+                raise ValueError(f"relation {text!r} uses {type(node).__name__}")
+        return cls(text, left.strip(), expression)
+
+    @property
+    def columns(self) -> set[str]:
+        names = {n.id for n in ast.walk(self.expression) if isinstance(n, ast.Name)}
+        return names | {self.target}
+
+    def holds(self, values: Mapping[str, Number | None]) -> bool | None:
+        """True/False when every operand is present, None when it cannot be checked."""
+        target = values.get(self.target)
+        if target is None:
+            return None
+        right = _evaluate(self.expression, values)
+        return None if right is None else Interval.of(target).meets(right)
+
+
+def _evaluate(node: ast.expr, values: Mapping[str, Number | None]) -> Interval | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return Interval(float(node.value), float(node.value))
+    if isinstance(node, ast.Name):
+        number = values.get(node.id)
+        return None if number is None else Interval.of(number)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _evaluate(node.operand, values)
+        return None if inner is None else Interval(-inner.high, -inner.low)
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        a, b = _evaluate(node.left, values), _evaluate(node.right, values)
+        return None if a is None or b is None else _BINOPS[type(node.op)](a, b)
+    return None
+
+
+def as_values(columns: Sequence[str], reading: Reading) -> dict[str, Number | None]:
+    return {
+        col: None if cell is None else cell.number
+        for col, cell in zip(columns, reading.cells, strict=True)
+    }
+
+
+def relation_score(
+    reading: Reading, columns: Sequence[str], relations: Sequence[Relation]
+) -> tuple[int, int]:
+    """(satisfied, violated) relations for one reading."""
+    values = as_values(columns, reading)
+    outcomes = [r.holds(values) for r in relations]
+    return sum(o is True for o in outcomes), sum(o is False for o in outcomes)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The reading taken for a row, whether it was forced, and the alternatives.
+
+    ``candidates`` are the readings still possible (those consistent with the
+    relations, or all readings when none is); ``resolved`` is True only when
+    exactly one remains.
+    """
+
+    reading: Reading | None
+    candidates: tuple[Reading, ...]
+    resolved: bool
+    total_readings: int
+
+    def message(self, limit: int = 3) -> str:
+        shown = " | ".join(r.describe() for r in self.candidates[:limit])
+        more = len(self.candidates) - limit
+        tail = f" (+{more} till)" if more > 0 else ""
+        return f"{self.total_readings} möjliga läsningar, kandidater: {shown}{tail}"
+
+
+def choose(
+    candidates: Sequence[Reading], columns: Sequence[str], relations: Sequence[Relation]
+) -> Choice:
+    """Take the single reading the relations allow; otherwise mark it unresolved.
+
+    When several readings remain (or none satisfies the relations) the row is
+    still emitted with the reading that satisfies the most relations (ties: the
+    first in enumeration order), because dropping it would hide the row from
+    every rule; the caller reports it as 'ambiguous' with the candidates, so the
+    value is never taken silently.
+    """
+    if not candidates:
+        return Choice(None, (), False, 0)
+    if len(candidates) == 1:
+        return Choice(candidates[0], tuple(candidates), True, 1)
+    scored = [(relation_score(r, columns, relations), r) for r in candidates]
+    consistent = [r for (_, bad), r in scored if bad == 0]
+    if len(consistent) == 1:
+        return Choice(consistent[0], (consistent[0],), True, len(candidates))
+    best = max(scored, key=lambda sr: sr[0][0] - sr[0][1])[1]
+    remaining = tuple(consistent) if consistent else tuple(candidates)
+    if consistent:
+        best = max(consistent, key=lambda r: relation_score(r, columns, relations)[0])
+    return Choice(best, remaining, False, len(candidates))
+
+
+@dataclass(frozen=True)
+class SumGroup:
+    """Rows ``parts`` sum to row ``total`` in every column listed in ``columns``."""
+
+    parts: tuple[int, ...]
+    total: int
+    columns: tuple[int, ...]
+
+
+def _sum_violations(
+    picks: Mapping[int, Reading], fixed: Sequence[Choice], groups: Sequence[SumGroup]
+) -> tuple[int, int]:
+    satisfied = violated = 0
+    for group in groups:
+        total_reading = picks.get(group.total) or fixed[group.total].reading
+        if total_reading is None:
+            continue
+        for col in group.columns:
+            total = total_reading.cells[col]
+            if total is None:
+                continue
+            acc = Interval(0.0, 0.0)
+            for part in group.parts:
+                reading = picks.get(part) or fixed[part].reading
+                cell = None if reading is None else reading.cells[col]
+                if cell is not None:
+                    acc = acc + Interval.of(cell.number)
+            if Interval.of(total.number).meets(acc):
+                satisfied += 1
+            else:
+                violated += 1
+    return satisfied, violated
+
+
+def resolve_by_sums(choices: Sequence[Choice], groups: Sequence[SumGroup]) -> list[Choice]:
+    """Resolve rows left open by ``choose`` with the table's parts-sum-to-total
+    relations: every combination of the open rows' candidates is checked, and a
+    row is resolved when all combinations with no violated sum agree on it."""
+    members = {i for g in groups for i in (*g.parts, g.total)}
+    open_rows = [i for i in sorted(members) if not choices[i].resolved and choices[i].candidates]
+    if not open_rows:
+        return list(choices)
+    pools = [choices[i].candidates for i in open_rows]
+    results: list[tuple[tuple[int, int], tuple[Reading, ...]]] = []
+    for count, combo in enumerate(itertools.product(*pools)):
+        if count >= MAX_COMBINATIONS:
+            return list(choices)
+        picks = dict(zip(open_rows, combo, strict=True))
+        results.append((_sum_violations(picks, choices, groups), combo))
+    good = [combo for (_, bad), combo in results if bad == 0]
+    best_combo = good[0] if good else max(results, key=lambda r: r[0][0] - r[0][1])[1]
+    out = list(choices)
+    for k, row in enumerate(open_rows):
+        options = {id(c[k]): c[k] for c in good}
+        if len(options) == 1:
+            reading = next(iter(options.values()))
+            out[row] = Choice(reading, (reading,), True, choices[row].total_readings)
+        else:
+            remaining = tuple(options.values()) or choices[row].candidates
+            out[row] = Choice(best_combo[k], remaining, False, choices[row].total_readings)
+    return out

@@ -1,0 +1,244 @@
+"""PDF-extracted Stratsys text as blocks: broken cells joined, every character's line kept.
+
+The PDF text extraction this reader serves has three habits the code relies on:
+
+* a line that ends at a word boundary keeps one trailing space; a line without it
+  was broken inside a word or number ('83.0' + '%', '10,5' + '2', 'Utfal' + 'l'),
+  so continuation lines are joined with or without a space accordingly;
+* paragraphs and multi-line table cells are separated by blank lines (blocks);
+* the first line of a new page starts with one space and follows the last line of
+  the previous page without a blank line; it starts a new block.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapportkoll.ingest.profile import Profile
+from rapportkoll.model.bundle import TableBuilder
+
+
+def fold_same_length(text: str) -> str:
+    """Case- and diacritic-folded text with the same length as ``text`` (å→a, Ö→o),
+    so a regex match on the folded text gives offsets into the original."""
+    out = []
+    for char in text:
+        low = char.casefold()
+        if len(low) != 1:
+            low = char.lower()
+        base = unicodedata.normalize("NFKD", low)
+        out.append(base[0] if base and len(low) == 1 else low)
+    return "".join(c if not c.isspace() else " " for c in out)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Text joined from several source lines, with the source line of every character."""
+
+    text: str
+    lines: tuple[int, ...]
+
+    def line_at(self, offset: int) -> int:
+        if not self.lines:
+            return 0
+        return self.lines[max(0, min(offset, len(self.lines) - 1))]
+
+    def slice(self, start: int, end: int) -> Span:
+        return Span(self.text[start:end], self.lines[start:end])
+
+    @classmethod
+    def join(cls, parts: Sequence[Span], sep: str = " ") -> Span:
+        text: list[str] = []
+        lines: list[int] = []
+        for i, part in enumerate(parts):
+            if i and sep:
+                text.append(sep)
+                lines.extend([lines[-1] if lines else part.line_at(0)] * len(sep))
+            text.append(part.text)
+            lines.extend(part.lines)
+        return cls("".join(text), tuple(lines))
+
+
+@dataclass(frozen=True)
+class Block:
+    """Consecutive non-blank lines: a paragraph, a table cell or a table row."""
+
+    numbers: tuple[int, ...]
+    bodies: tuple[str, ...]
+    span: Span
+    page_start: bool
+
+    @property
+    def first(self) -> int:
+        return self.numbers[0]
+
+    @property
+    def last(self) -> int:
+        return self.numbers[-1]
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+
+@dataclass(frozen=True)
+class Line:
+    """A source line: its number, the text without the line-end space, and whether
+    the line ended at a word boundary."""
+
+    number: int
+    body: str
+    soft_end: bool
+    page_start: bool
+
+
+def clean_lines(lines: Sequence[str], footer: re.Pattern[str] | None) -> list[Line | None]:
+    """Index i holds line i+1 cleaned, or None for a blank or page-footer line."""
+    out: list[Line | None] = []
+    previous_blank = True
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip() or (footer is not None and footer.search(raw)):
+            out.append(None)
+            previous_blank = True
+            continue
+        page_start = raw.startswith(" ") and not raw[1:2].isspace() and (
+            number == 1 or not previous_blank
+        )
+        body = raw[1:] if page_start else raw
+        soft = body[-1:].isspace()
+        body = body[:-1] if soft else body
+        out.append(Line(number, body, soft, page_start))
+        previous_blank = False
+    return out
+
+
+def build_blocks(lines: Sequence[Line | None]) -> list[Block]:
+    """Group cleaned lines into blocks and join each block's lines into one Span."""
+    blocks: list[Block] = []
+    current: list[Line] = []
+    for line in [*lines, None]:
+        if current and (line is None or line.page_start):
+            blocks.append(_block(current))
+            current = []
+        if line is not None:
+            current.append(line)
+    return blocks
+
+
+def split_block(blocks: list[Block], lines: Sequence[Line | None], i: int, k: int) -> None:
+    """Split ``blocks[i]`` before its k-th line (a heading printed right above the
+    first line of what follows, without a blank line)."""
+    block = blocks[i]
+    own = [lines[n - 1] for n in block.numbers]
+    head = [x for x in own[:k] if x is not None]
+    rest = [x for x in own[k:] if x is not None]
+    if head and rest:
+        blocks[i : i + 1] = [_block(head), _block(rest)]
+
+
+def _block(lines: Sequence[Line]) -> Block:
+    parts: list[Span] = []
+    for i, line in enumerate(lines):
+        if i:
+            joiner = " " if lines[i - 1].soft_end else ""
+            parts.append(Span(joiner, (lines[i - 1].number,) * len(joiner)))
+        parts.append(Span(line.body, (line.number,) * len(line.body)))
+    return Block(
+        numbers=tuple(x.number for x in lines),
+        bodies=tuple(x.body for x in lines),
+        span=Span.join(parts, sep=""),
+        page_start=lines[0].page_start,
+    )
+
+
+class Vocabulary:
+    """The profile's vocabularies and headings, matched tolerant of case and diacritics."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self._patterns: dict[str, str] = {}
+
+    def spellings(self, field: str) -> list[tuple[str, str]]:
+        """(canonical, folded spelling) pairs, longest spelling first."""
+        pairs = [
+            (canonical, fold_same_length(s).strip())
+            for canonical, spellings in self.profile.vocabularies.get(field, {}).items()
+            for s in [canonical, *spellings]
+        ]
+        return sorted(set(pairs), key=lambda p: (-len(p[1]), p[1]))
+
+    def alternation(self, field: str) -> str:
+        if field not in self._patterns:
+            alts = [re.escape(s).replace(r"\ ", r"\s+") for _, s in self.spellings(field)]
+            self._patterns[field] = "|".join(alts) if alts else "(?!x)x"
+        return self._patterns[field]
+
+    def canonical(self, field: str, text: str) -> str | None:
+        """The canonical value whose spelling equals ``text`` (tolerant), else None."""
+        folded = " ".join(fold_same_length(text).split())
+        squeezed = folded.replace(" ", "")
+        for canonical, spelling in self.spellings(field):
+            if folded == spelling or squeezed == spelling.replace(" ", ""):
+                return canonical
+        return None
+
+    def heading(self, key: str) -> list[str]:
+        return [fold_same_length(h).strip() for h in self.profile.headings.get(key, [])]
+
+    def is_heading(self, key: str, text: str, *, prefix: bool = False) -> bool:
+        folded = " ".join(fold_same_length(text).split())
+        return any(
+            folded.startswith(h) if prefix else folded == h for h in self.heading(key)
+        )
+
+    def setting(self, section: str, key: str, default: object = None) -> object:
+        value = self.profile.extra.get(section, {})
+        return value.get(key, default) if isinstance(value, Mapping) else default
+
+    def setting_list(self, section: str, key: str) -> list[str]:
+        value = self.setting(section, key, [])
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    def setting_regex(self, section: str, key: str) -> re.Pattern[str] | None:
+        value = self.setting(section, key)
+        return re.compile(str(value)) if value else None
+
+
+def folded(text: str) -> str:
+    """Folded text with whitespace collapsed (for comparisons, not offsets)."""
+    return " ".join(fold_same_length(text).split())
+
+
+@dataclass
+class Context:
+    """What every part of the reader shares while reading one source."""
+
+    path: str
+    report: str
+    vocab: Vocabulary
+    blocks: list[Block]
+    lines: list[Line | None]
+    builder: TableBuilder
+    organisation: str | None = None
+    year: int | None = None
+    consumed: set[int] = field(default_factory=set)
+    known_ansvarig: set[str] = field(default_factory=set)
+
+    def add(self, name: str, line: int, /, **row: object) -> None:
+        self.builder.add(name, report=self.report, file=self.path, line=line, **row)
+
+    def issue(self, line: int, issue: str, table: str, text: str, message: str,
+              candidates: str | None = None) -> None:
+        self.add(
+            "extraction_issues", line, issue=issue, table=table, text=text,
+            message=message, candidates=candidates,
+        )
+
+    def profile_columns(self, name: str) -> list[str]:
+        return list(self.vocab.profile.indicator_columns.get(name, []))
+
+    def consume(self, block: Block) -> None:
+        self.consumed.update(block.numbers)

@@ -164,7 +164,8 @@ def read_sick_leave(ctx: OcrContext, layout: Layout) -> None:
     name = str(ctx.settings.get("sick_leave_table", "sjukfranvaro"))
     for start in layout.of("sick_leave")[:1]:
         ctx.used.add(start)
-        stop = min(layout.next_start(start), len(ctx.lines) + 1)
+        ignore = ("analysis", f"finance:{name}")
+        stop = min(layout.next_start(start, ignore), len(ctx.lines) + 1)
         months: list[str] = []
         position = 0
         for n in range(start + 1, stop):

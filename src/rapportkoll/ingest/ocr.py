@@ -1,4 +1,4 @@
-"""Reader for OCR'd text of Stratsys-style follow-up reports (damaged tokens, '|' cells).
+"""Reader for OCR'd text of Stratsys-style reports (damaged tokens, '|' cells).
 
 OCR text differs from clean PDF text in ways that need their own reader: diacritics
 dropped or misread (é/ó/6/0 for ö), '|' printed between cells, cells split over
@@ -83,7 +83,9 @@ class OcrReader:
         chosen = _pick_profile(source, profile)
         if chosen is None:
             chosen = Profile(name="none")
-        ctx = OcrContext(source=source, profile=chosen, vocab=Vocabulary(chosen.vocabularies))
+        ctx = OcrContext(
+            source=source, profile=chosen, vocab=Vocabulary(chosen.vocabularies)
+        )
         read_report(ctx)
         layout = find_layout(ctx)
         read_goals(ctx, layout)

@@ -32,7 +32,9 @@ class OcrContext:
         return self.source.lines
 
     def text(self, line: int) -> str:
-        return self.source.lines[line - 1] if 1 <= line <= len(self.source.lines) else ""
+        return (
+            self.source.lines[line - 1] if 1 <= line <= len(self.source.lines) else ""
+        )
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -79,7 +81,7 @@ class OcrContext:
         )
 
     def term(self, field_name: str, text: str, line: int) -> VocabularyMatch | None:
-        """Match ``text`` against a vocabulary; a repaired match becomes a repairs row."""
+        """Match ``text`` in a vocabulary; a repaired match becomes a repairs row."""
         found = self.vocab.match(field_name, text)
         if found is not None:
             self.record(found, line)
@@ -107,4 +109,8 @@ class OcrContext:
 
 def number_columns(number: Number) -> dict[str, Any]:
     """The canonical numeric columns of a printed number."""
-    return {"value": number.value, "printed": number.printed, "decimals": number.decimals}
+    return {
+        "value": number.value,
+        "printed": number.printed,
+        "decimals": number.decimals,
+    }

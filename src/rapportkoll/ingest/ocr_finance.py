@@ -27,7 +27,9 @@ from rapportkoll.ingest.ocr_text import is_blank, is_value_token, matches_any, s
 from rapportkoll.ingest.profile import FinanceTable
 from rapportkoll.model.numbers import parse_number
 
-_UNIT_AMOUNT = re.compile(r"(?P<num>[+\-−–]?\s?\d[\d ]*(?:,\d+)?)\s*(?P<unit>tkr|mnkr|kr)\b")
+_UNIT_AMOUNT = re.compile(
+    r"(?P<num>[+\-−–]?\s?\d[\d ]*(?:,\d+)?)\s*(?P<unit>tkr|mnkr|kr)\b"
+)
 
 
 def pipe_run(text: str) -> tuple[str, CellRun]:
@@ -61,12 +63,11 @@ def split_label(text: str) -> tuple[str, str] | None:
 
 def _offset_after_words(text: str, count: int) -> int:
     spaced = text.replace("|", " | ")
-    pos, seen = 0, 0
-    for m in re.finditer(r"\S+", spaced):
+    pos = len(spaced)
+    for seen, m in enumerate(re.finditer(r"\S+", spaced)):
         if seen == count:
             pos = m.start()
             break
-        seen += 1
     else:
         return len(text)
     # map the offset in ``spaced`` back to ``text`` (each '|' gained two spaces)
@@ -121,13 +122,17 @@ def _continued_label(ctx: OcrContext, table: FinanceTable, label: str, n: int) -
     return label
 
 
-def _read_table(ctx: OcrContext, layout: Layout, table: FinanceTable, start: int) -> None:
+def _read_table(
+    ctx: OcrContext, layout: Layout, table: FinanceTable, start: int
+) -> None:
     rows = _table_rows(ctx, layout, table, start)
     relations = [Relation.parse(r) for r in table.relations]
     choices: list[Choice] = []
-    for n, _label, numeric in rows:
-        clean, run = pipe_run(numeric)
-        choices.append(choose(readings(run, len(table.columns)), table.columns, relations))
+    for _n, _label, numeric in rows:
+        _clean, run = pipe_run(numeric)
+        choices.append(
+            choose(readings(run, len(table.columns)), table.columns, relations)
+        )
     kinds = [_row_kind(table, label) for _, label, _ in rows]
     parts = tuple(i for i, k in enumerate(kinds) if k == "part")
     groups = [
@@ -161,16 +166,36 @@ def _emit_row(
     choice: Choice,
 ) -> None:
     if choice.reading is None:
-        ctx.issue(n, "unreadable", "finance", ctx.text(n),
-                  f"raden '{label}' kunde inte läsas som {len(table.columns)} kolumner")
+        ctx.issue(
+            n,
+            "unreadable",
+            "finance",
+            ctx.text(n),
+            f"raden '{label}' kunde inte läsas som {len(table.columns)} kolumner",
+        )
         return
     if not choice.resolved:
-        ctx.issue(n, "ambiguous", "finance", numeric, choice.message(),
-                  [r.describe() for r in choice.candidates])
+        ctx.issue(
+            n,
+            "ambiguous",
+            "finance",
+            numeric,
+            choice.message(),
+            [r.describe() for r in choice.candidates],
+        )
     for column, cell in zip(table.columns, choice.reading.cells, strict=True):
         values = number_columns(cell.number) if cell else {"value": None, "printed": ""}
-        ctx.add("finance", n, table=table.name, row=label, row_kind=kind,
-                position=position, column=column, unit=table.unit, **values)
+        ctx.add(
+            "finance",
+            n,
+            table=table.name,
+            row=label,
+            row_kind=kind,
+            position=position,
+            column=column,
+            unit=table.unit,
+            **values,
+        )
 
 
 def read_unit_claims(ctx: OcrContext, layout: Layout) -> None:
@@ -187,7 +212,9 @@ def read_unit_claims(ctx: OcrContext, layout: Layout) -> None:
             text = ctx.text(n)
             if is_blank(text):
                 continue
-            measure = next((m for m, p in phrases.items() if matches_any(text, p, 0.85)), None)
+            measure = next(
+                (m for m, p in phrases.items() if matches_any(text, p, 0.85)), None
+            )
             if measure is None or not text.rstrip().endswith(":"):
                 if _unit_heading(text):
                     subject = text.strip()
@@ -211,10 +238,21 @@ def _claim(ctx: OcrContext, n: int, subject: str | None, measure: str) -> None:
     m = _UNIT_AMOUNT.search(text)
     number = parse_number(m.group("num").strip()) if m else None
     if m is None or number is None:
-        ctx.issue(n, "unreadable", "claims", text, "beloppet i rubriken kunde inte läsas")
+        ctx.issue(
+            n, "unreadable", "claims", text, "beloppet i rubriken kunde inte läsas"
+        )
         return
     ctx.used.add(n)
     direction = 0 if number.value == 0 else (1 if number.value > 0 else -1)
-    ctx.add("claims", n, section=subject, subject=subject, measure=measure, sentence=text,
-            unit=m.group("unit"), direction=direction, claim_kind="unit_header",
-            **number_columns(number))
+    ctx.add(
+        "claims",
+        n,
+        section=subject,
+        subject=subject,
+        measure=measure,
+        sentence=text,
+        unit=m.group("unit"),
+        direction=direction,
+        claim_kind="unit_header",
+        **number_columns(number),
+    )

@@ -25,7 +25,20 @@ from rapportkoll.ingest.vocabulary import VocabularyMatch, ocr_fold
 from rapportkoll.model.numbers import Number
 
 _YEAR = re.compile(r"^(20\d\d)\D*$")
-_MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+_MONTHS = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "maj",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "okt",
+    "nov",
+    "dec",
+)
 _UNIT_STEMS = ("avdel", "enhet", "kontor", "tjanst", "direkt", "center")
 _SHORT = 35
 _MAX_CONTINUATION = 6
@@ -70,8 +83,12 @@ def _header(
     years = [int(m.group(1)) for w in words if (m := _YEAR.match(w))]
     has_month = any(w in _MONTHS for w in folded)
     level = next(
-        (f.canonical for w in words if w.startswith("(") and
-         (f := ctx.vocab.match("level", w.strip("()"), 0.9)) is not None),
+        (
+            f.canonical
+            for w in words
+            if w.startswith("(")
+            and (f := ctx.vocab.match("level", w.strip("()"), 0.9)) is not None
+        ),
         None,
     )
     printed = sum(1 for m in range(start, n) if not is_blank(ctx.text(m)))
@@ -82,7 +99,9 @@ def _header(
         return [], level, n
     n_years = n_utfall - 1 if has_month else n_utfall
     latest = max(years, default=ctx.year or 0)
-    earlier = sorted({y for y in years if y < latest}) if has_month else sorted(set(years))
+    earlier = (
+        sorted({y for y in years if y < latest}) if has_month else sorted(set(years))
+    )
     columns = [f"utfall_{y}" for y in earlier[:n_years]]
     if has_month:
         columns.append("utfall_period")
@@ -100,9 +119,28 @@ def _header_line(ctx: OcrContext, n: int) -> bool:
         return True
     if _anchor(ctx, n) is not None:
         return False
-    known = ("utfal", "avdelning", "aug", "apr", "jan", "mal", "progno", "bedo", "trend",
-             "ning", "g", "s", "2", "nin", "indikator", "(kf)", "(namnd)")
-    return all(len(w) == 1 or _YEAR.match(w) or fold(w).startswith(known) for w in words)
+    known = (
+        "utfal",
+        "avdelning",
+        "aug",
+        "apr",
+        "jan",
+        "mal",
+        "progno",
+        "bedo",
+        "trend",
+        "ning",
+        "g",
+        "s",
+        "2",
+        "nin",
+        "indikator",
+        "(kf)",
+        "(namnd)",
+    )
+    return all(
+        len(w) == 1 or _YEAR.match(w) or fold(w).startswith(known) for w in words
+    )
 
 
 def _anchor(ctx: OcrContext, n: int) -> _Row | None:
@@ -146,7 +184,13 @@ def _read_table(
         if header is not None:
             headers[n] = header
             ctx.used.update(header.consumed)
-    rows = [r for n in range(first, end) if n not in ctx.used for r in [_anchor(ctx, n)] if r]
+    rows = [
+        r
+        for n in range(first, end)
+        if n not in ctx.used
+        for r in [_anchor(ctx, n)]
+        if r
+    ]
     anchors = {r.line for r in rows}
     for i, row in enumerate(rows):
         stop = rows[i + 1].line if i + 1 < len(rows) else end
@@ -156,7 +200,10 @@ def _read_table(
 
 
 def _attach(
-    ctx: OcrContext, row: _Row, headers: dict[int, CommentHeader], anchors: set[int],
+    ctx: OcrContext,
+    row: _Row,
+    headers: dict[int, CommentHeader],
+    anchors: set[int],
     stop: int,
 ) -> None:
     ctx.used.add(row.line)
@@ -196,48 +243,85 @@ def _emit(ctx: OcrContext, row: _Row, columns: list[str], level: str | None) -> 
     assessment = _assessment(ctx, row)
     bedomning, trend = assessment if assessment else (None, None)
     if assessment is None:
-        ctx.issue(row.line, "unreadable", "indicators", " ".join(row.tail),
-                  f"bedömning och trend för '{name[:40]}' kunde inte läsas")
+        ctx.issue(
+            row.line,
+            "unreadable",
+            "indicators",
+            " ".join(row.tail),
+            f"bedömning och trend för '{name[:40]}' kunde inte läsas",
+        )
     numbers = _values(ctx, row, columns, name)
     unit = "%" if "%" in row.values or _percent_below(ctx, row) else None
     base = {
-        "goal": ctx.goal_for(row.line), "level": level, "indicator": name,
-        "ansvarig": ansvarig, "bedomning": bedomning, "trend": trend,
+        "goal": ctx.goal_for(row.line),
+        "level": level,
+        "indicator": name,
+        "ansvarig": ansvarig,
+        "bedomning": bedomning,
+        "trend": trend,
         "comment": " ".join(row.comment) or None,
         "comment_date": row.header.date if row.header else None,
-        "name_line": row.line, "bedomning_line": row.line,
+        "name_line": row.line,
+        "bedomning_line": row.line,
     }
     odd = dict(odd_decimals(numbers)) if numbers else {}
     for i, (column, number) in enumerate(zip(columns, numbers, strict=False)):
         if i in odd:
-            ctx.issue(row.line, "ambiguous", "indicators", number.printed,
-                      f"{name[:40]} {column}: decimaltecknet saknas eller är fel läst",
-                      [odd[i]])
+            ctx.issue(
+                row.line,
+                "ambiguous",
+                "indicators",
+                number.printed,
+                f"{name[:40]} {column}: decimaltecknet saknas eller är fel läst",
+                [odd[i]],
+            )
             continue
         year = int(column[7:]) if column[7:].isdigit() else ctx.year
-        ctx.add("indicators", row.line, column=column, year=year, unit=unit,
-                **number_columns(number), **base)
+        ctx.add(
+            "indicators",
+            row.line,
+            column=column,
+            year=year,
+            unit=unit,
+            **number_columns(number),
+            **base,
+        )
 
 
 def _values(ctx: OcrContext, row: _Row, columns: list[str], name: str) -> list[Number]:
     if not columns:
-        ctx.issue(row.line, "ambiguous", "indicators", row.values.strip(),
-                  f"'{name[:40]}': tabellens kolumnrubriker är tryckta kolumnvis och "
-                  "kan inte kopplas till värdena")
+        ctx.issue(
+            row.line,
+            "ambiguous",
+            "indicators",
+            row.values.strip(),
+            f"'{name[:40]}': tabellens kolumnrubriker är tryckta kolumnvis och "
+            "kan inte kopplas till värdena",
+        )
         return []
     split = [n for n in row.continuation if _bare_digits(ctx.text(n))]
     if split:
-        ctx.issue(split[0], "ambiguous", "indicators", ctx.text(split[0]),
-                  f"siffror på raden under värdena för '{name[:40]}': ett värde är "
-                  f"delat över rader ({row.values.strip()})")
+        ctx.issue(
+            split[0],
+            "ambiguous",
+            "indicators",
+            ctx.text(split[0]),
+            f"siffror på raden under värdena för '{name[:40]}': ett värde är "
+            f"delat över rader ({row.values.strip()})",
+        )
         return []
-    readings = all_readings(row.values.replace("%", " % ").replace(" %", "%"), len(columns))
+    readings = all_readings(
+        row.values.replace("%", " % ").replace(" %", "%"), len(columns)
+    )
     full = [r for r in readings if len(r) == len(columns)]
     if len(full) == 1 and not _better_shorter(full[0], readings):
         return full[0]
     counts = sorted({len(r) for r in readings})
     ctx.issue(
-        row.line, "ambiguous", "indicators", row.values.strip(),
+        row.line,
+        "ambiguous",
+        "indicators",
+        row.values.strip(),
         f"'{name[:40]}': {'/'.join(map(str, counts)) or 'inga'} tal för {len(columns)} "
         "kolumner; kolumnerna kan inte placeras säkert",
         ["[" + ", ".join(x.printed for x in r) + "]" for r in readings[:4]],
@@ -308,10 +392,15 @@ def _complete_unit(ctx: OcrContext, unit: list[str], words: list[str]) -> list[s
             continue
         if _unit_word(w) and not fold(" ".join(out)).endswith(ctx.unit_suffixes):
             out.append(w)
-        elif len(w) <= 3 and w.isalpha() and w.islower() and out:
-            if fold(out[-1] + w).endswith(ctx.unit_suffixes):
-                out[-1] = out[-1] + w
-                break
+        elif (
+            len(w) <= 3
+            and w.isalpha()
+            and w.islower()
+            and out
+            and fold(out[-1] + w).endswith(ctx.unit_suffixes)
+        ):
+            out[-1] = out[-1] + w
+            break
     return out
 
 
@@ -322,7 +411,9 @@ def _fragments(ctx: OcrContext, row: _Row) -> list[list[str]]:
         words = [w for w in tokens(ctx.text(n)) if w != "|"]
         last = max((i for i, w in enumerate(words) if _is_value(w)), default=-1)
         tail = words[last + 1 :] if last >= 0 else words
-        out.append([re.sub(r"[^\w]", "", w) for w in tail[-2:] if re.sub(r"[^\w]", "", w)])
+        out.append(
+            [re.sub(r"[^\w]", "", w) for w in tail[-2:] if re.sub(r"[^\w]", "", w)]
+        )
     return out
 
 
@@ -332,8 +423,12 @@ def _assessment(ctx: OcrContext, row: _Row) -> tuple[str, str] | None:
     words = [w for w in row.tail if w != "|"]
     bases = [(" ".join(words[:c]), " ".join(words[c:])) for c in range(1, len(words))]
     if len([c for c in cells if c.strip()]) == 2:
-        bases.insert(0, (cells[0].strip(), cells[1].strip()) if cells[0].strip()
-                     else (cells[1].strip(), cells[2].strip()))
+        bases.insert(
+            0,
+            (cells[0].strip(), cells[1].strip())
+            if cells[0].strip()
+            else (cells[1].strip(), cells[2].strip()),
+        )
     bases = bases or [(" ".join(words), "")]
     fragments = _fragments(ctx, row)
     best: tuple[float, int, VocabularyMatch, VocabularyMatch, str] | None = None
@@ -351,16 +446,23 @@ def _assessment(ctx: OcrContext, row: _Row) -> tuple[str, str] | None:
                 continue
             score = mb.score + mt.score
             if best is None or (score, -used) > (best[0], -best[1]):
-                original = " ".join([*row.tail, *[" ".join(f) for f in fragments[:used]]])
+                original = " ".join(
+                    [*row.tail, *[" ".join(f) for f in fragments[:used]]]
+                )
                 best = (score, used, mb, mt, original)
     if best is None:
         return None
     _, used, mb, mt, original = best
     for found in (mb, mt):
         if found.repaired or used:
-            ctx.add("repairs", row.line, field=found.field,
-                    original=original if used else found.original,
-                    repaired=found.canonical, score=found.score)
+            ctx.add(
+                "repairs",
+                row.line,
+                field=found.field,
+                original=original if used else found.original,
+                repaired=found.canonical,
+                score=found.score,
+            )
     return mb.canonical, mt.canonical
 
 
@@ -385,7 +487,12 @@ def _column_layout_issues(ctx: OcrContext, first: int, end: int) -> None:
             block.append(n)
         elif block and (comment_header(ctx, n) is not None or n == end):
             values = " ".join(ctx.text(b).strip() for b in block)
-            ctx.issue(block[0], "ambiguous", "indicators", values,
-                      "indikatorn är tryckt kolumn för kolumn: värdenas ordning och "
-                      "kolumner kan inte fastställas")
+            ctx.issue(
+                block[0],
+                "ambiguous",
+                "indicators",
+                values,
+                "indikatorn är tryckt kolumn för kolumn: värdenas ordning och "
+                "kolumner kan inte fastställas",
+            )
             block = []

@@ -20,7 +20,20 @@ from rapportkoll.model.numbers import Number, parse_number, segmentations
 
 _PERCENT = re.compile(r"^-?\d+(?:[.,]\d+)?%$")
 _PROSE = 70
-_MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+_MONTHS = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "maj",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "okt",
+    "nov",
+    "dec",
+)
 
 
 def read_investments(ctx: OcrContext, layout: Layout) -> None:
@@ -28,7 +41,9 @@ def read_investments(ctx: OcrContext, layout: Layout) -> None:
     if not isinstance(settings, dict):
         return
     columns = _investment_columns(ctx, settings)
-    tables = [{**settings, **spec, "columns": columns} for spec in settings.get("tables", [])]
+    tables = [
+        {**settings, **spec, "columns": columns} for spec in settings.get("tables", [])
+    ]
     for start in layout.of("investments")[:1]:
         ctx.used.add(start)
         stop = min(layout.next_start(start), len(ctx.lines) + 1)
@@ -61,7 +76,9 @@ def _table_heads(
     return sorted(heads, key=lambda h: h[0])
 
 
-def _read_investment_table(ctx: OcrContext, spec: dict[str, Any], head: int, end: int) -> None:
+def _read_investment_table(
+    ctx: OcrContext, spec: dict[str, Any], head: int, end: int
+) -> None:
     columns = [str(c) for c in spec["columns"]]
     anchor = int(spec.get("anchor_column", 2))
     totals = [fold(t) for t in spec.get("total_rows", ["Totalt"])]
@@ -88,16 +105,27 @@ def _read_investment_table(ctx: OcrContext, spec: dict[str, Any], head: int, end
         kind = "total" if any(fold(label).startswith(t) for t in totals) else "part"
         for column, number in zip(columns, numbers, strict=True):
             if number is not None:
-                ctx.add("finance", n, table=spec["name"], row=label, row_kind=kind,
-                        position=position, column=column,
-                        unit="%" if number.unit == "%" else spec.get("unit", "tkr"),
-                        **number_columns(number))
+                ctx.add(
+                    "finance",
+                    n,
+                    table=spec["name"],
+                    row=label,
+                    row_kind=kind,
+                    position=position,
+                    column=column,
+                    unit="%" if number.unit == "%" else spec.get("unit", "tkr"),
+                    **number_columns(number),
+                )
         position += 1
 
 
 def _header_line(ctx: OcrContext, text: str) -> bool:
-    words = [fold(w) for w in ctx.settings.get("investments", {}).get(
-        "header_words", ["budget", "prognos"])]
+    words = [
+        fold(w)
+        for w in ctx.settings.get("investments", {}).get(
+            "header_words", ["budget", "prognos"]
+        )
+    ]
     folded = fold(text).split()
     return all(w in folded for w in words)
 
@@ -108,19 +136,36 @@ def _investment_row(
     table = "finance"
     marks = [i for i, w in enumerate(words) if _PERCENT.match(w) or w == "-"]
     if len(marks) != 1:
-        ctx.issue(n, "ambiguous", table, ctx.text(n),
-                  "raden saknar en läsbar avvikelsekolumn: kolumnerna kan inte placeras")
+        ctx.issue(
+            n,
+            "ambiguous",
+            table,
+            ctx.text(n),
+            "raden saknar en läsbar avvikelsekolumn: kolumnerna kan inte placeras",
+        )
         return None
     mark = marks[0]
     left = _left_cells(words[:mark], anchor)
     if left is None:
-        ctx.issue(n, "ambiguous", table, ctx.text(n),
-                  "projektets namn och beloppen före avvikelsen kan inte skiljas åt")
+        ctx.issue(
+            n,
+            "ambiguous",
+            table,
+            ctx.text(n),
+            "projektets namn och beloppen före avvikelsen kan inte skiljas åt",
+        )
         return None
     label, before = left
     right = read_run(" ".join(words[mark + 1 :]), len(columns) - anchor - 1)
     if right.numbers is None:
-        ctx.issue(n, "ambiguous", table, ctx.text(n), right.problem or "", list(right.candidates))
+        ctx.issue(
+            n,
+            "ambiguous",
+            table,
+            ctx.text(n),
+            right.problem or "",
+            list(right.candidates),
+        )
         return None
     middle = parse_number(words[mark]) if words[mark] != "-" else None
     if not any(c.isalpha() for c in label):
@@ -155,9 +200,14 @@ def _dotted(number: Number | None) -> bool:
 def _flag_dotted_thousands(ctx: OcrContext, n: int, row: list[Number | None]) -> None:
     for number in row:
         if _dotted(number) and number is not None:
-            ctx.issue(n, "ambiguous", "finance", number.printed,
-                      "punkt med tre decimaler i en beloppstabell: troligen tusental",
-                      [number.printed.replace(".", " ")])
+            ctx.issue(
+                n,
+                "ambiguous",
+                "finance",
+                number.printed,
+                "punkt med tre decimaler i en beloppstabell: troligen tusental",
+                [number.printed.replace(".", " ")],
+            )
 
 
 def read_sick_leave(ctx: OcrContext, layout: Layout) -> None:
@@ -179,7 +229,12 @@ def read_sick_leave(ctx: OcrContext, layout: Layout) -> None:
 
 
 def _sick_row(
-    ctx: OcrContext, name: str, n: int, words: list[str], months: list[str], position: int
+    ctx: OcrContext,
+    name: str,
+    n: int,
+    words: list[str],
+    months: list[str],
+    position: int,
 ) -> bool:
     cut = len(words)
     while cut > 0 and is_value_token(words[cut - 1]):
@@ -191,15 +246,32 @@ def _sick_row(
     label = words[0]
     numbers = [parse_number(v) for v in values]
     if any(x is None for x in numbers) or len(values) > len(months):
-        ctx.issue(n, "unreadable", "finance", ctx.text(n), "sjukfrånvaron kunde inte läsas")
+        ctx.issue(
+            n, "unreadable", "finance", ctx.text(n), "sjukfrånvaron kunde inte läsas"
+        )
         return True
     parsed = [x for x in numbers if x is not None]
     odd = dict(odd_decimals(parsed))
     for i, (month, number) in enumerate(zip(months, parsed, strict=False)):
         if i in odd:
-            ctx.issue(n, "ambiguous", "finance", number.printed,
-                      f"{label} {month}: decimaltecknet saknas troligen", [odd[i]])
+            ctx.issue(
+                n,
+                "ambiguous",
+                "finance",
+                number.printed,
+                f"{label} {month}: decimaltecknet saknas troligen",
+                [odd[i]],
+            )
             continue
-        ctx.add("finance", n, table=name, row=label, row_kind="part", position=position,
-                column=month, unit="%", **number_columns(number))
+        ctx.add(
+            "finance",
+            n,
+            table=name,
+            row=label,
+            row_kind="part",
+            position=position,
+            column=month,
+            unit="%",
+            **number_columns(number),
+        )
     return True

@@ -21,7 +21,6 @@ from rapportkoll.ingest.ocr_text import (
     CommentHeader,
     comment_header,
     is_blank,
-    tokens,
 )
 from rapportkoll.ingest.vocabulary import VocabularyMatch
 
@@ -95,7 +94,9 @@ def _anchor(ctx: OcrContext, n: int, top: int) -> _Row | None:
     return _columnwise(ctx, n, m.group(0), top)
 
 
-def _inline(ctx: OcrContext, n: int, date: str, left: str, status_text: str) -> _Row | None:
+def _inline(
+    ctx: OcrContext, n: int, date: str, left: str, status_text: str
+) -> _Row | None:
     words = left.replace("|", " | ").split()
     plain = [w for w in words if w != "|"]
     found = ctx.vocab.match_suffix("prognos", plain)
@@ -178,7 +179,9 @@ def _split_ansvarig(ctx: OcrContext, text: str) -> tuple[str, str]:
     return text.strip(), ""
 
 
-def _complete(ctx: OcrContext, row: _Row, headers: list[CommentHeader], nxt: int) -> None:
+def _complete(
+    ctx: OcrContext, row: _Row, headers: list[CommentHeader], nxt: int
+) -> None:
     own = [h for h in headers if row.anchor < h.line < nxt]
     row.header = own[0] if own else None
     stop = row.header.line if row.header else nxt
@@ -220,12 +223,20 @@ def _emit(ctx: OcrContext, kind: str, row: _Row) -> None:
     title = " ".join(t for _, t in row.title)
     if row.status is None:
         ctx.issue(
-            row.anchor, "unreadable", "items", row.status_text or ctx.text(row.anchor),
+            row.anchor,
+            "unreadable",
+            "items",
+            row.status_text or ctx.text(row.anchor),
             f"status för '{title[:40]}' kunde inte läsas",
         )
     if not title:
-        ctx.issue(row.anchor, "unreadable", "items", ctx.text(row.anchor),
-                  "uppdragets titel kunde inte läsas")
+        ctx.issue(
+            row.anchor,
+            "unreadable",
+            "items",
+            ctx.text(row.anchor),
+            "uppdragets titel kunde inte läsas",
+        )
     ctx.add(
         "items",
         row.anchor,

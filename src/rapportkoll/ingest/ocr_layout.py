@@ -112,7 +112,9 @@ def item_header_kind(ctx: OcrContext, line: int) -> str | None:
 def is_indicator_header(ctx: OcrContext, line: int) -> bool:
     phrases = ctx.profile.headings.get("indicator_table_header", ["Indikator"])
     text = ctx.text(line).strip()
-    if any(fold(text).startswith(fold(p)) for p in phrases) and "ansvarig" in fold(text):
+    if any(fold(text).startswith(fold(p)) for p in phrases) and "ansvarig" in fold(
+        text
+    ):
         return True
     # Printed column by column: 'Utfall' / '2021' / 'Indikator' / '(KF)' …
     if fold(text) in ("utfall", "utfal"):

@@ -37,7 +37,9 @@ def read_matrix(ctx: OcrContext, layout: Layout) -> None:
                 break
 
 
-def _read_row(ctx: OcrContext, n: int, columns: list[str], total_words: list[str]) -> bool:
+def _read_row(
+    ctx: OcrContext, n: int, columns: list[str], total_words: list[str]
+) -> bool:
     words = [w for w in tokens(ctx.text(n)) if w != "|"]
     if len(words) < 2:
         return False
@@ -61,18 +63,34 @@ def _read_row(ctx: OcrContext, n: int, columns: list[str], total_words: list[str
     numbers = [parse_number(v) for v in values]
     parsed = [x for x in numbers if x is not None]
     if len(parsed) != len(values):
-        ctx.issue(n, "unreadable", "item_matrix", ctx.text(n), "talen i raden kunde inte läsas")
+        ctx.issue(
+            n,
+            "unreadable",
+            "item_matrix",
+            ctx.text(n),
+            "talen i raden kunde inte läsas",
+        )
         return True
     _place(ctx, n, kind, status, columns, parsed)
     return True
 
 
 def _place(
-    ctx: OcrContext, n: int, kind: str, status: str, columns: list[str], parsed: list[Number]
+    ctx: OcrContext,
+    n: int,
+    kind: str,
+    status: str,
+    columns: list[str],
+    parsed: list[Number],
 ) -> None:
     if len(parsed) > len(columns):
-        ctx.issue(n, "ambiguous", "item_matrix", ctx.text(n),
-                  f"{len(parsed)} tal men {len(columns)} kolumner")
+        ctx.issue(
+            n,
+            "ambiguous",
+            "item_matrix",
+            ctx.text(n),
+            f"{len(parsed)} tal men {len(columns)} kolumner",
+        )
         return
     placements = [
         dict(zip(chosen, parsed, strict=True))
@@ -82,7 +100,10 @@ def _place(
         placements = [p for p in placements if _holds(p, columns)]
     if len(placements) != 1:
         ctx.issue(
-            n, "ambiguous", "item_matrix", ctx.text(n),
+            n,
+            "ambiguous",
+            "item_matrix",
+            ctx.text(n),
             f"{len(parsed)} tal för {len(columns)} kolumner: den tomma cellen kan inte "
             "placeras säkert",
             candidates=[_describe(p, columns) for p in _all(parsed, columns)],

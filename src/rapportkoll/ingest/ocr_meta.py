@@ -37,7 +37,9 @@ def read_report(ctx: OcrContext) -> None:
         ctx.issue(1, "unreadable", "reports", "", "rapportens period kunde inte läsas")
 
 
-def _first_group(ctx: OcrContext, patterns: list[str], group: str) -> tuple[str | None, int]:
+def _first_group(
+    ctx: OcrContext, patterns: list[str], group: str
+) -> tuple[str | None, int]:
     for pattern in patterns:
         regex = re.compile(pattern)
         if group not in regex.groupindex:

@@ -1,4 +1,4 @@
-"""Line-level helpers for OCR'd report text: tokens, dates, comment headers, headings."""
+"""Line helpers for OCR'd report text: tokens, dates, comment headers, headings."""
 
 from __future__ import annotations
 
@@ -60,7 +60,9 @@ class CommentHeader:
 def comment_header(ctx: OcrContext, line: int) -> CommentHeader | None:
     """Read a comment header at ``line`` (1-based); the date may end a few lines on."""
     text = ctx.text(line)
-    if not matches_any(text, ctx.profile.headings.get("comment", ["Senaste kommentar"])):
+    if not matches_any(
+        text, ctx.profile.headings.get("comment", ["Senaste kommentar"])
+    ):
         return None
     found = DATE_RE.search(text)
     if found:

@@ -91,7 +91,9 @@ def odd_decimals(numbers: list[Number]) -> list[tuple[int, str]]:
     for i, x in enumerate(numbers):
         if x.decimals == usual:
             continue
-        digits = x.printed.rstrip("%").replace(",", "").replace(".", "").replace(" ", "")
+        digits = (
+            x.printed.rstrip("%").replace(",", "").replace(".", "").replace(" ", "")
+        )
         sign = "-" if digits.startswith(("-", "−")) else ""
         digits = digits.lstrip("-−")
         if x.decimals == 0 and len(digits) > usual:

@@ -94,7 +94,8 @@ def _lift(other: object) -> Interval:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Reported vs expected: difference, tolerance and whether they agree."""
+    """Reported vs expected: difference, tolerance, agreement; ``exact`` when the reported
+    value is the expected one rounded to its printed digits."""
 
     difference: Array
     tolerance: Array
@@ -109,5 +110,7 @@ def compare(reported: Interval, expected: Interval) -> Comparison:
     slack = 1e-9 * np.maximum(1.0, np.abs(reported.value))
     with np.errstate(invalid="ignore"):
         agrees = np.abs(difference) <= tolerance + slack
-        exact = np.abs(difference) <= slack
+        # The reported value is the computed one correctly rounded to the digits
+        # printed: nothing to say, not even rounding.
+        exact = np.abs(difference) <= reported.half_width + slack
     return Comparison(difference, tolerance, agrees, exact)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from rapportkoll.model.bundle import Bundle
+
 from rapportkoll.findings import Severity
 from rapportkoll.rules.interval import Comparison, Interval
 
@@ -35,3 +37,36 @@ def severity_for(verdict: Severity, rule_severity: Severity) -> Severity:
 
 def first_str(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def as_int(value: object, default: int = 0) -> int:
+    """An integer from a possibly empty cell (None, NaN, pd.NA → default)."""
+    try:
+        if value is None or pd.isna(value):  # type: ignore[call-overload]
+            return default
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return default
+
+
+def uncertain_lines(bundle: Bundle, table: str | None = None) -> set[tuple[str, int]]:
+    """(file, line) of values the reader could not read with confidence.
+
+    Arithmetic on such a row would report the reading, not the report: the
+    extraction finding (EXT01) already points at the line, so sums and formulas
+    that involve it are skipped rather than reported twice.
+    """
+    issues = bundle.table("extraction_issues")
+    if issues.empty:
+        return set()
+    if table is not None:
+        issues = issues[issues["table"].isna() | (issues["table"] == table)]
+    return {(str(f), int(n)) for f, n in zip(issues["file"], issues["line"], strict=True)}
+
+
+def reports_with_issues(bundle: Bundle, table: str) -> set[str]:
+    """Reports where the reader reported an unreadable or ambiguous cell of ``table``."""
+    issues = bundle.table("extraction_issues")
+    if issues.empty:
+        return set()
+    return set(issues.loc[issues["table"] == table, "report"].astype(str))

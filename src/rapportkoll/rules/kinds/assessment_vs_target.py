@@ -39,7 +39,7 @@ from rapportkoll.model.text import fold
 from rapportkoll.rules import fmt
 from rapportkoll.rules.catalogue import load_catalogue
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.kinds._common import first_str
+from rapportkoll.rules.kinds._common import as_int, first_str
 from rapportkoll.rules.kinds._wide import widen
 from rapportkoll.rules.registry import RuleKind
 
@@ -116,7 +116,7 @@ def _check(ctx: RuleContext, p: Params, row: pd.Series, pairs: list[tuple[str, s
         _unknown_direction(ctx, p, row, line)
     if bedomning == expected:
         return
-    dec = int(np.nan_to_num(row.get(f"{p.forecast}__dec"), nan=0.0))
+    dec = as_int(row.get(f"{p.forecast}__dec"))
     words = {1.0: ("högre är bättre", "higher is better"),
              -1.0: ("lägre är bättre", "lower is better")}[sign]
     f_txt, t_txt = fmt.number(forecast, dec, ctx.lang), fmt.number(target, dec, ctx.lang)

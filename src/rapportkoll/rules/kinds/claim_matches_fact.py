@@ -42,7 +42,7 @@ from rapportkoll.model.text import fold
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.interval import Interval, compare
-from rapportkoll.rules.kinds._common import first_str, severity_for, verdicts
+from rapportkoll.rules.kinds._common import as_int, first_str, severity_for, verdicts
 from rapportkoll.rules.registry import RuleKind
 
 UNIT_FACTORS = {"kr": 1.0, "tkr": 1e3, "mnkr": 1e6, "mdkr": 1e9}
@@ -169,8 +169,8 @@ def _against_facts(ctx: RuleContext, p: Params, spec: FactSpec, claims: pd.DataF
 def _report(ctx: RuleContext, claim: pd.Series, fact: pd.Series, label: str, unit: str,
             diff: float, tol: float, verdict: Severity) -> None:
     lang = ctx.lang
-    cdec = int(np.nan_to_num(claim.get("decimals"), nan=0))
-    fdec = int(np.nan_to_num(fact.get("decimals"), nan=0))
+    cdec = as_int(claim.get("decimals"))
+    fdec = as_int(fact.get("decimals"))
     said = f"{first_str(claim.get('printed'))} {first_str(claim.get('unit'))}".strip()
     quote = _quote(claim)
     name = " · ".join(x for x in (first_str(fact.get("table")), first_str(fact.get(label)),

@@ -4,7 +4,9 @@ What it checks:
     Within each group (by default report × table × column), the values of the rows
     selected by ``parts`` are summed with interval arithmetic and compared with each
     row selected by ``total``. Each printed value stands for ± half a unit of its last
-    printed digit, so the sum agrees when the intervals meet.
+    printed digit, so the sum agrees when the intervals meet. Groups holding a cell
+    the reader could not read with confidence are left to EXT01. With
+    ``empty_as_zero`` empty part cells count as 0 (an empty total is REQ01's).
 
 Why it matters:
     A unit table whose rows do not add up to the printed total means a row was
@@ -38,7 +40,13 @@ from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.expr import frame_mask
 from rapportkoll.rules.interval import Interval, compare
-from rapportkoll.rules.kinds._common import interval_of, severity_for, verdicts
+from rapportkoll.rules.kinds._common import (
+    as_int,
+    interval_of,
+    severity_for,
+    uncertain_lines,
+    verdicts,
+)
 from rapportkoll.rules.registry import RuleKind
 
 
@@ -59,10 +67,19 @@ def run(ctx: RuleContext) -> KindResult:
     if rows.empty:
         return ctx.result
     rows = rows.assign(_part=frame_mask(rows, p.parts), _total=frame_mask(rows, p.total))
+    uncertain = uncertain_lines(ctx.bundle)
+    rows = rows.assign(_uncertain=[(str(f), int(n)) in uncertain
+                                   for f, n in zip(rows["file"], rows["line"], strict=True)])
     if p.empty_as_zero:
-        rows = rows.assign(value=rows["value"].fillna(0.0))
+        rows.loc[rows["_part"], "value"] = rows.loc[rows["_part"], "value"].fillna(0.0)
     parts = rows[rows["_part"] & rows["value"].notna()]
     totals = rows[rows["_total"] & rows["value"].notna()]
+    # A group with a cell the reader could not place is reported by EXT01 instead.
+    doubtful = rows[rows["_uncertain"]].groupby(p.group_by, dropna=False).size()
+    if len(doubtful):
+        keys = set(doubtful.index) if len(p.group_by) > 1 else {(k,) for k in doubtful.index}
+        keep = [tuple(r) not in keys for r in totals[p.group_by].itertuples(index=False)]
+        totals = totals[keep]
     if totals.empty:
         return ctx.result
     iv = interval_of(parts)
@@ -88,7 +105,7 @@ def run(ctx: RuleContext) -> KindResult:
 def _report(ctx: RuleContext, p: Params, row: pd.Series, diff: float, tol: float,
             verdict: Severity) -> None:
     lang = ctx.lang
-    dec = int(np.nan_to_num(row.get("decimals"), nan=0))
+    dec = as_int(row.get("decimals"))
     labels = [str(x) for x in row["_labels"]]
     span = fmt.capped(labels, 3, lang) if len(labels) <= 3 else (
         f"{labels[0]} … {labels[-1]}")

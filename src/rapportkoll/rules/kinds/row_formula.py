@@ -38,7 +38,7 @@ from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.expr import Evaluator, parse
 from rapportkoll.rules.interval import Interval, compare
-from rapportkoll.rules.kinds._common import severity_for, verdicts
+from rapportkoll.rules.kinds._common import as_int, severity_for, uncertain_lines, verdicts
 from rapportkoll.rules.kinds._wide import widen
 from rapportkoll.rules.registry import RuleKind
 
@@ -81,6 +81,9 @@ def run(ctx: RuleContext) -> KindResult:
     rows = ctx.rows()
     if rows.empty:
         return ctx.result
+    uncertain = uncertain_lines(ctx.bundle)
+    rows = rows[[(str(f), int(n)) not in uncertain
+                 for f, n in zip(rows["file"], rows["line"], strict=True)]]
     wide = widen(rows, p.row_key, p.column_field, names)
     if wide.empty:
         return ctx.result
@@ -121,7 +124,7 @@ def _report(ctx: RuleContext, p: Params, row: pd.Series, left: str, right: str,
             reported: Interval, expected: Interval, cmp: Any, i: int,
             verdict: Severity) -> None:
     lang = ctx.lang
-    dec = int(np.nan_to_num(row.get(f"{left}__dec"), nan=0))
+    dec = as_int(row.get(f"{left}__dec"))
     names = [left, *sorted(parse(right).names)]
     lines = [row[f"{n}__line"] for n in names if pd.notna(row[f"{n}__line"])]
     r, e = fmt.number(reported.value[i], dec, lang), fmt.number(expected.value[i], dec, lang)

@@ -37,7 +37,7 @@ from rapportkoll.model.text import fold
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.interval import Interval, compare
-from rapportkoll.rules.kinds._common import severity_for, verdicts
+from rapportkoll.rules.kinds._common import as_int, severity_for, verdicts
 from rapportkoll.rules.registry import RuleKind
 
 
@@ -96,7 +96,7 @@ def run(ctx: RuleContext) -> KindResult:
 
 def _report(ctx: RuleContext, p: Params, row: pd.Series, diff: float, tol: float,
             verdict: object) -> None:
-    dec = int(np.nan_to_num(row.get("decimals"), nan=0))
+    dec = as_int(row.get("decimals"))
     unit = " %" if str(row.get("unit")) == "%" else ""
     now = fmt.number(row["value"], dec, ctx.lang) + unit
     before = fmt.number(float(row["prev_value"]), dec, ctx.lang) + unit

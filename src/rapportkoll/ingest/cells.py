@@ -25,7 +25,7 @@ from __future__ import annotations
 import ast
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapportkoll.model.numbers import Number, is_number_token, segmentations
@@ -97,12 +97,15 @@ def cell_run(
     *,
     open_start: bool,
     open_end: bool,
+    breaks: Collection[int] = (),
 ) -> CellRun:
     """Group ``tokens`` (all inside ``text[region]``) and count empty cells.
 
     ``open_start`` means the region begins at the row's start (no cell before it),
     so every leading space is an empty cell; otherwise the first space separates
-    the previous cell. ``open_end`` is the same for the region's end.
+    the previous cell. ``open_end`` is the same for the region's end. ``breaks``
+    are offsets where a new cell certainly begins (e.g. where a cell printed on
+    lines of its own starts), even after a single space.
     """
     lo, hi = region
     if not tokens:
@@ -114,10 +117,10 @@ def cell_run(
     groups: list[list[Token]] = [[tokens[0]]]
     for prev, tok in itertools.pairwise(tokens):
         gap = tok.start - prev.end
-        if gap <= 1:
+        if gap <= 1 and not any(prev.end <= b <= tok.start for b in breaks):
             groups[-1].append(tok)
         else:
-            empties.append(gap - 1)
+            empties.append(max(gap - 1, 0))
             groups.append([tok])
     empties.append(trail if open_end else max(trail - 1, 0))
     return CellRun(tuple(tuple(g) for g in groups), tuple(empties))
@@ -422,19 +425,101 @@ def _sum_violations(
     return satisfied, violated
 
 
+def _contribution(reading: Reading | None, col: int) -> tuple[float, float]:
+    """(value, half unit) a row adds to a column sum; an empty cell adds 0."""
+    cell = None if reading is None else reading.cells[col]
+    return (0.0, 0.0) if cell is None else (cell.number.value, cell.number.half_unit)
+
+
+def _feasible(
+    candidate: Reading,
+    row: int,
+    domains: Mapping[int, Sequence[Reading]],
+    fixed: Sequence[Choice],
+    group: SumGroup,
+) -> bool:
+    """Can the group's column sums still hold with ``candidate`` for ``row``?
+
+    Each column is checked on its own (other open rows may take any of their
+    candidates per column): a relaxation, so a candidate it rejects is impossible.
+    """
+    total_reading = fixed[group.total].reading
+    for col in group.columns:
+        total = None if total_reading is None else total_reading.cells[col]
+        if total is None:
+            continue
+        value, tol = _contribution(candidate, col)
+        sums = {0.0}
+        tol += total.number.half_unit
+        for part in group.parts:
+            if part == row:
+                continue
+            if part in domains:
+                options = {_contribution(r, col) for r in domains[part]}
+                tol += max(h for _, h in options)
+                sums = {round(s + v, 9) for s in sums for v, _ in options}
+                if len(sums) > MAX_COMBINATIONS:
+                    break
+            else:
+                v, h = _contribution(fixed[part].reading, col)
+                sums = {round(s + v, 9) for s in sums}
+                tol += h
+        else:
+            if not any(abs(total.number.value - value - s) <= tol + 1e-9 for s in sums):
+                return False
+    return True
+
+
+def _propagate(
+    choices: Sequence[Choice], groups: Sequence[SumGroup], open_rows: Sequence[int]
+) -> dict[int, list[Reading]]:
+    domains = {i: list(choices[i].candidates) for i in open_rows}
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            if not choices[group.total].resolved:
+                continue
+            for row in (p for p in group.parts if p in domains):
+                keep = [c for c in domains[row] if _feasible(c, row, domains, choices, group)]
+                if keep and len(keep) < len(domains[row]):
+                    domains[row], changed = keep, True
+    return domains
+
+
 def resolve_by_sums(choices: Sequence[Choice], groups: Sequence[SumGroup]) -> list[Choice]:
     """Resolve rows left open by ``choose`` with the table's parts-sum-to-total
-    relations: every combination of the open rows' candidates is checked, and a
-    row is resolved when all combinations with no violated sum agree on it."""
+    relations. First every open row's candidates that no choice of the other rows
+    can make sum up (column by column) are dropped; then, if few enough remain,
+    every combination is checked and a row is resolved when all combinations
+    with no violated sum agree on it."""
     members = {i for g in groups for i in (*g.parts, g.total)}
     open_rows = [i for i in sorted(members) if not choices[i].resolved and choices[i].candidates]
     if not open_rows:
         return list(choices)
+    domains = _propagate(choices, groups, open_rows)
+    out = list(choices)
+    for i in open_rows:
+        if len(domains[i]) == 1:
+            out[i] = Choice(domains[i][0], (domains[i][0],), True, choices[i].total_readings)
+        else:
+            best = choices[i].reading if choices[i].reading in domains[i] else domains[i][0]
+            out[i] = Choice(best, tuple(domains[i]), False, choices[i].total_readings)
+    still = [i for i in open_rows if not out[i].resolved]
+    size = 1
+    for i in still:
+        size *= len(domains[i])
+    if not still or size > MAX_COMBINATIONS:
+        return out
+    return _resolve_exhaustive(out, groups, still)
+
+
+def _resolve_exhaustive(
+    choices: Sequence[Choice], groups: Sequence[SumGroup], open_rows: Sequence[int]
+) -> list[Choice]:
     pools = [choices[i].candidates for i in open_rows]
     results: list[tuple[tuple[int, int], tuple[Reading, ...]]] = []
-    for count, combo in enumerate(itertools.product(*pools)):
-        if count >= MAX_COMBINATIONS:
-            return list(choices)
+    for combo in itertools.product(*pools):
         picks = dict(zip(open_rows, combo, strict=True))
         results.append((_sum_violations(picks, choices, groups), combo))
     good = [combo for (_, bad), combo in results if bad == 0]

@@ -30,13 +30,24 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 
 
 @dataclass(frozen=True)
+class Option:
+    """A reading of a row, how many of its numeric tokens the label keeps (``k``),
+    and whether it fills every column."""
+
+    reading: Reading
+    k: int
+    full: bool
+
+
+@dataclass(frozen=True)
 class FinanceRow:
-    """One printed row: label, where it is, how it is read, and its kind."""
+    """One printed row: label, where it is, its possible readings and its kind."""
 
     label: str
     line: Line
-    choice: Choice
+    options: tuple[Option, ...]
     kind: str
+    choice: Choice
 
 
 def parse_finance(ctx: Context, first_line: int) -> None:
@@ -69,10 +80,7 @@ def columns_of(ctx: Context, table: FinanceTable) -> list[str]:
 
 def _read_rows(ctx: Context, table: FinanceTable, head: int, stop: int) -> list[FinanceRow]:
     columns = columns_of(ctx, table)
-    try:
-        relations = [Relation.parse(r) for r in table.relations]
-    except ValueError as exc:
-        raise UserError(f"finance_tables → {table.name} → relations: {exc}") from None
+    relations = _relations(table)
     rows: list[FinanceRow] = []
     pending: list[str] = []
     for number in range(head, stop):
@@ -83,42 +91,64 @@ def _read_rows(ctx: Context, table: FinanceTable, head: int, stop: int) -> list[
         tokens = tokens_of(line.body)
         first = numeric_tail_start(tokens)
         values = tokens[first:]
+        if number > head + 1 and ctx.lines[number - 2] is None:
+            pending.append("")
         if number == head or not values or (
             not rows and all(_YEAR.match(t.text) for t in values)
         ):
             pending.append(line.body.strip())
             continue
-        options = _row_readings(line, tokens, first, len(columns))
-        choice = choose(options, columns, relations)
-        label = _label(line, choice, tokens[first]) or " ".join(pending[-2:])
-        rows.append(FinanceRow(label, line, choice, _row_kind(ctx, table, label)))
+        options = tuple(_row_options(line, tokens, first, len(columns)))
+        choice = choose(_preferred(options), columns, relations)
+        label = _label(line, choice, tokens[first]) or _last_paragraph(pending)
+        rows.append(FinanceRow(label, line, options, _row_kind(ctx, table, label), choice))
         pending = []
     return rows
 
 
-def _row_readings(line: Line, tokens: Sequence[Token], first: int, n: int) -> list[Reading]:
+def _last_paragraph(pending: Sequence[str]) -> str:
+    """The text lines since the last blank line: a label printed above its row."""
+    text = " ".join(pending).split("  ")
+    paragraphs = [p for p in " ".join(x if x else "\x00" for x in pending).split("\x00")
+                  if p.strip()]
+    return " ".join(paragraphs[-1].split()) if paragraphs else text[-1].strip()
+
+
+def _relations(table: FinanceTable) -> list[Relation]:
+    try:
+        return [Relation.parse(r) for r in table.relations]
+    except ValueError as exc:
+        raise UserError(f"finance_tables → {table.name} → relations: {exc}") from None
+
+
+def _row_options(line: Line, tokens: Sequence[Token], first: int, n: int) -> list[Option]:
     """Readings of a row. A line printed with the trailing cell separator (PDF table
     text) shows empty cells as extra spaces; a line without it (an embedded sheet)
     drops empty cells without trace, and its label may end in numbers ('Höjdfordon
-    2025'): there the fewest label tokens that give a full row win, and rows that
-    cannot be full keep every placement for the table-level checks to decide."""
+    2025'), so every split between label and values is a candidate."""
     if line.soft_end:
         start = tokens[first - 1].end if first else 0
         run = cell_run(line.body, tokens[first:], (start, len(line.body)),
                        open_start=first == 0, open_end=True)
-        return readings(run, n)
-    partial: dict[tuple[object, ...], Reading] = {}
+        return [Option(r, 0, all(c is not None for c in r.cells)) for r in readings(run, n)]
+    out: list[Option] = []
     for k in range(first, len(tokens)):
         start = tokens[k - 1].end if k else 0
         run = cell_run(line.body, tokens[k:], (start, len(line.body)),
                        open_start=k == 0, open_end=True)
-        options = readings(run, n, traced=False)
-        full = [r for r in options if all(c is not None for c in r.cells)]
-        if full:
-            return full
-        for r in options:
-            partial.setdefault((k, *r.values()), r)
-    return list(partial.values())
+        for r in readings(run, n, traced=False):
+            out.append(Option(r, k - first, all(c is not None for c in r.cells)))
+    return out
+
+
+def _preferred(options: Sequence[Option]) -> list[Reading]:
+    """Full rows with the fewest label tokens taken as values win; with no full
+    reading every partial one stays a candidate for the table-level checks."""
+    full = [o for o in options if o.full]
+    if full:
+        k = min(o.k for o in full)
+        return [o.reading for o in full if o.k == k]
+    return [o.reading for o in options]
 
 
 def _label(line: Line, choice: Choice, first_value: Token) -> str:
@@ -140,32 +170,34 @@ def _row_kind(ctx: Context, table: FinanceTable, label: str) -> str:
     return "part"
 
 
-def _by_units(choices: Sequence[Choice], columns: int) -> list[Choice]:
-    """Drop candidates that put a number into a column whose unit (learned from the
-    rows read without doubt) differs, e.g. a bare 0 into a column printed in %."""
+def _learned_units(rows: Sequence[FinanceRow], columns: int) -> list[set[str | None]]:
+    """The units each column is printed in, from the rows read without doubt."""
     units: list[set[str | None]] = [set() for _ in range(columns)]
-    for choice in choices:
-        if choice.resolved and choice.reading is not None:
-            for k, cell in enumerate(choice.reading.cells):
+    for row in rows:
+        if row.choice.resolved and row.choice.reading is not None:
+            for k, cell in enumerate(row.choice.reading.cells):
                 if cell is not None:
                     units[k].add(cell.number.unit)
+    return units
+
+
+def _by_units(
+    rows: Sequence[FinanceRow], columns: Sequence[str], relations: Sequence[Relation]
+) -> list[Choice]:
+    """Re-choose open rows without the readings that put a number into a column
+    printed in another unit (a bare 0 into a column printed in %)."""
+    units = _learned_units(rows, len(columns))
     out: list[Choice] = []
-    for choice in choices:
-        if choice.resolved or not choice.candidates:
-            out.append(choice)
+    for row in rows:
+        if row.choice.resolved:
+            out.append(row.choice)
             continue
-        keep = tuple(
-            r for r in choice.candidates
+        fits = [
+            o for o in row.options
             if all(c is None or len(units[k]) != 1 or c.number.unit in units[k]
-                   for k, c in enumerate(r.cells))
-        )
-        if not keep:
-            out.append(choice)
-        elif len(keep) == 1:
-            out.append(Choice(keep[0], keep, True, choice.total_readings))
-        else:
-            best = choice.reading if choice.reading in keep else keep[0]
-            out.append(Choice(best, keep, False, choice.total_readings))
+                   for k, c in enumerate(o.reading.cells))
+        ]
+        out.append(choose(_preferred(fits), columns, relations) if fits else row.choice)
     return out
 
 
@@ -213,7 +245,7 @@ def _sum_groups(rows: Sequence[FinanceRow], block: Sequence[int],
 
 def _emit(ctx: Context, table: FinanceTable, rows: Sequence[FinanceRow]) -> None:
     columns = columns_of(ctx, table)
-    choices = _by_units([r.choice for r in rows], len(columns))
+    choices = _by_units(rows, columns, _relations(table))
     blocks = _blocks(ctx, table, rows)
     for _, block in blocks:
         choices = resolve_by_sums(choices, _sum_groups(rows, block, choices, len(columns)))
@@ -225,17 +257,20 @@ def _emit(ctx: Context, table: FinanceTable, rows: Sequence[FinanceRow]) -> None
 def _emit_row(ctx: Context, table: FinanceTable, name: str, position: int,
               row: FinanceRow, choice: Choice, columns: Sequence[str]) -> None:
     line = row.line.number
+    cells = [c for c in choice.reading.cells if c is not None] if choice.reading else []
+    label = " ".join(row.line.body[: cells[0].start].split()) if cells else ""
+    label = label or row.label
     if not choice.resolved:
         issue = "ambiguous" if choice.candidates else "unreadable"
         ctx.issue(line, issue, name, row.line.body.strip(),
-                  f"raden {row.label!r} kan inte läsas entydigt i {len(columns)} "
+                  f"raden {label!r} kan inte läsas entydigt i {len(columns)} "
                   f"kolumner: {choice.message()}",
                   " | ".join(c.describe() for c in choice.candidates[:3]))
     if choice.reading is None:
         return
     for column, cell in zip(columns, choice.reading.cells, strict=True):
         ctx.add(
-            "finance", line, table=name, row=row.label, row_kind=row.kind,
+            "finance", line, table=name, row=label, row_kind=row.kind,
             position=position, column=column,
             value=math.nan if cell is None else cell.number.value,
             printed="" if cell is None else cell.number.printed,

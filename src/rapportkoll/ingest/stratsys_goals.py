@@ -267,8 +267,12 @@ def _emit_row(
     first_value = numeric_tail_start(tokens)
     prefix_end = tokens[first_value - 1].end if first_value else 0
     segments = _segments(blocks, span, prefix_end)
+    starts, pos = [], 0
+    for block in blocks:
+        starts.append(pos)
+        pos += len(block.text) + 1
     run = cell_run(span.text, tokens[first_value:], (prefix_end, bed_at),
-                   open_start=prefix_end == 0, open_end=False)
+                   open_start=prefix_end == 0, open_end=False, breaks=starts[1:])
     name, ansvarig, run = _name_and_ansvarig(ctx, header, segments, run)
     columns = [c for c, _ in header.columns]
     choice = choose(readings(run, len(columns)), columns, [])

@@ -13,13 +13,24 @@ _DIGITS = re.compile(r"\d")
 
 
 def is_heading_like(ctx: OcrContext, n: int) -> bool:
-    """A short standalone line that starts with a capital and ends no sentence."""
-    text = ctx.text(n).strip().strip("*").strip()
+    """A short standalone line that starts with a capital and ends no sentence
+    (after a blank line, or right under another such line: 'Ekonomiskt utfall och
+    prognos' / 'Periodens utfall mot budget')."""
+    if not _title_shaped(ctx.text(n)):
+        return False
+    previous = ctx.text(n - 1) if n > 1 else ""
+    return (
+        n == 1
+        or is_blank(previous)
+        or (_title_shaped(previous) and (n == 2 or is_blank(ctx.text(n - 2))))
+    )
+
+
+def _title_shaped(line: str) -> bool:
+    text = line.strip().strip("*").strip()
     if not text or len(text) > _HEADING_MAX or _DIGITS.search(text):
         return False
-    if not text[0].isupper() or text[-1] in ".,:;-|)":
-        return False
-    return n == 1 or is_blank(ctx.text(n - 1))
+    return text[0].isupper() and text[-1] not in ".,:;-|)"
 
 
 def read_prose(ctx: OcrContext, layout: Layout) -> None:

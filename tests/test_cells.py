@@ -1,4 +1,4 @@
-"""Cells: empty cells from whitespace, digit grouping resolved by the table's relations."""
+"""Cells: empty cells from whitespace, digit grouping resolved by relations."""
 
 from __future__ import annotations
 
@@ -30,16 +30,29 @@ def read(text: str, n: int, *, open_end: bool = True) -> list[list[str]]:
     tokens = tokens_of(text)
     first = numeric_tail_start(tokens)
     start = tokens[first - 1].end if first else 0
-    run = cell_run(text, tokens[first:], (start, len(text)), open_start=first == 0,
-                   open_end=open_end)
-    return [["" if c is None else c.number.printed for c in r.cells] for r in readings(run, n)]
+    run = cell_run(
+        text,
+        tokens[first:],
+        (start, len(text)),
+        open_start=first == 0,
+        open_end=open_end,
+    )
+    return [
+        ["" if c is None else c.number.printed for c in r.cells]
+        for r in readings(run, n)
+    ]
 
 
 def choice(text: str, n: int, columns: list[str], relations: list[Relation]) -> Choice:
     tokens = tokens_of(text)
     first = numeric_tail_start(tokens)
-    run = cell_run(text, tokens[first:], (tokens[first - 1].end, len(text)),
-                   open_start=False, open_end=True)
+    run = cell_run(
+        text,
+        tokens[first:],
+        (tokens[first - 1].end, len(text)),
+        open_start=False,
+        open_end=True,
+    )
     return choose(readings(run, n), columns, relations)
 
 
@@ -49,12 +62,20 @@ def test_row_with_fifteen_groupings_is_resolved_by_its_relations() -> None:
     c = choice(text, 7, DRIFT, DRIFT_RELATIONS)
     assert c.resolved and c.reading is not None
     assert [x.number.value for x in c.reading.cells if x] == [
-        -2096, -1789, 307, -1457, -5936, -5761, 175,
+        -2096,
+        -1789,
+        307,
+        -1457,
+        -5936,
+        -5761,
+        175,
     ]
 
 
 def test_without_relations_the_same_row_stays_ambiguous_with_candidates() -> None:
-    c = choice("Kommundirektör -2 096 -1 789 307 -1 457 -5 936 -5 761 175", 7, DRIFT, [])
+    c = choice(
+        "Kommundirektör -2 096 -1 789 307 -1 457 -5 936 -5 761 175", 7, DRIFT, []
+    )
     assert not c.resolved
     assert c.total_readings == 15
     assert "15 möjliga läsningar" in c.message()
@@ -83,13 +104,18 @@ def test_ambiguous_grouping_keeps_every_candidate() -> None:
         ("x -5,7% -12,4%   -12,4% ", 6, ["-5,7%", "-12,4%", "", "", "-12,4%", ""]),
         ("    300 240", 6, ["", "", "", "", "300", "240"]),
         ("R 437 418  0 400 540", 6, ["437", "418", "", "0", "400", "540"]),
-        ("HR 22 171 5 901 6 914  8 500 8 500", 6,
-         ["22 171", "5 901", "6 914", "", "8 500", "8 500"]),
+        (
+            "HR 22 171 5 901 6 914  8 500 8 500",
+            6,
+            ["22 171", "5 901", "6 914", "", "8 500", "8 500"],
+        ),
         ("x 207,6% 155 % 59,2%", 3, ["207,6%", "155 %", "59,2%"]),
         ("4.93% 4.95% 2.71%   ", 6, ["4.93%", "4.95%", "2.71%", "", "", ""]),
     ],
 )
-def test_empty_cells_follow_the_whitespace(text: str, n: int, expected: list[str]) -> None:
+def test_empty_cells_follow_the_whitespace(
+    text: str, n: int, expected: list[str]
+) -> None:
     assert read(text, n) == [expected]
 
 
@@ -101,8 +127,9 @@ def test_leading_zero_group_is_not_a_thousands_group() -> None:
 def test_breaks_force_a_new_cell_after_a_single_space() -> None:
     text = "421 442 392 055"
     tokens = tokens_of(text)
-    run = cell_run(text, tokens, (0, len(text)), open_start=True, open_end=True,
-                   breaks=[8])
+    run = cell_run(
+        text, tokens, (0, len(text)), open_start=True, open_end=True, breaks=[8]
+    )
     assert [[c.number.printed for c in r.cells if c] for r in readings(run, 2)] == [
         ["421 442", "392 055"]
     ]

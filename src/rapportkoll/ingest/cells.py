@@ -1,4 +1,4 @@
-"""Turning a printed row's text into table cells: empty cells and ambiguous digit grouping.
+"""A printed row's text as table cells: empty cells and ambiguous digit grouping.
 
 In text extracted from a PDF a space is both the thousands separator and the cell
 separator, and an empty cell leaves only whitespace behind. This module reads the
@@ -44,7 +44,7 @@ class Token:
 
 
 def tokens_of(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """Tokens of ``text[start:end]``; a lone '%' joins the number before it ('155 %')."""
+    """Tokens of ``text[start:end]``; a lone '%' joins the number before it."""
     out: list[Token] = []
     for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
         tok = Token(m.group(), m.start(), m.end())
@@ -146,7 +146,11 @@ class Reading:
         return tuple(None if c is None else c.number.value for c in self.cells)
 
     def describe(self) -> str:
-        return "[" + ", ".join("–" if c is None else c.number.printed for c in self.cells) + "]"
+        return (
+            "["
+            + ", ".join("–" if c is None else c.number.printed for c in self.cells)
+            + "]"
+        )
 
 
 def _group_options(group: Sequence[Token]) -> list[list[Cell]]:
@@ -166,7 +170,9 @@ def _anchor(numbers: Sequence[Number], group: Sequence[Token]) -> list[Cell] | N
     i = 0
     for number in numbers:
         j = i + 1
-        while j <= len(group) and " ".join(t.text for t in group[i:j]) != number.printed:
+        while (
+            j <= len(group) and " ".join(t.text for t in group[i:j]) != number.printed
+        ):
             j += 1
         if j > len(group):
             return None
@@ -223,7 +229,9 @@ def readings(run: CellRun, n_columns: int, *, traced: bool = True) -> list[Readi
     return list(found.values())
 
 
-def _assemble(place: Sequence[int], combo: Sequence[Sequence[Cell]]) -> tuple[Cell | None, ...]:
+def _assemble(
+    place: Sequence[int], combo: Sequence[Sequence[Cell]]
+) -> tuple[Cell | None, ...]:
     cells: list[Cell | None] = [None] * place[0]
     for group_cells, empties in zip(combo, place[1:], strict=True):
         cells.extend(group_cells)
@@ -252,7 +260,9 @@ class Interval:
         return Interval(self.low - other.high, self.high - other.low)
 
     def __mul__(self, other: Interval) -> Interval:
-        products = [a * b for a in (self.low, self.high) for b in (other.low, other.high)]
+        products = [
+            a * b for a in (self.low, self.high) for b in (other.low, other.high)
+        ]
         return Interval(min(products), max(products))
 
     def divided(self, other: Interval) -> Interval | None:
@@ -293,8 +303,13 @@ class Relation:
         for node in ast.walk(expression):
             if not isinstance(
                 node,
-                ast.BinOp | ast.UnaryOp | ast.Name | ast.Constant | ast.operator
-                | ast.unaryop | ast.Load,
+                ast.BinOp
+                | ast.UnaryOp
+                | ast.Name
+                | ast.Constant
+                | ast.operator
+                | ast.unaryop
+                | ast.Load,
             ):
                 raise ValueError(f"relation {text!r} uses {type(node).__name__}")
         return cls(text, left.strip(), expression)
@@ -481,29 +496,43 @@ def _propagate(
             if not choices[group.total].resolved:
                 continue
             for row in (p for p in group.parts if p in domains):
-                keep = [c for c in domains[row] if _feasible(c, row, domains, choices, group)]
+                keep = [
+                    c
+                    for c in domains[row]
+                    if _feasible(c, row, domains, choices, group)
+                ]
                 if keep and len(keep) < len(domains[row]):
                     domains[row], changed = keep, True
     return domains
 
 
-def resolve_by_sums(choices: Sequence[Choice], groups: Sequence[SumGroup]) -> list[Choice]:
+def resolve_by_sums(
+    choices: Sequence[Choice], groups: Sequence[SumGroup]
+) -> list[Choice]:
     """Resolve rows left open by ``choose`` with the table's parts-sum-to-total
     relations. First every open row's candidates that no choice of the other rows
     can make sum up (column by column) are dropped; then, if few enough remain,
     every combination is checked and a row is resolved when all combinations
     with no violated sum agree on it."""
     members = {i for g in groups for i in (*g.parts, g.total)}
-    open_rows = [i for i in sorted(members) if not choices[i].resolved and choices[i].candidates]
+    open_rows = [
+        i for i in sorted(members) if not choices[i].resolved and choices[i].candidates
+    ]
     if not open_rows:
         return list(choices)
     domains = _propagate(choices, groups, open_rows)
     out = list(choices)
     for i in open_rows:
         if len(domains[i]) == 1:
-            out[i] = Choice(domains[i][0], (domains[i][0],), True, choices[i].total_readings)
+            out[i] = Choice(
+                domains[i][0], (domains[i][0],), True, choices[i].total_readings
+            )
         else:
-            best = choices[i].reading if choices[i].reading in domains[i] else domains[i][0]
+            best = (
+                choices[i].reading
+                if choices[i].reading in domains[i]
+                else domains[i][0]
+            )
             out[i] = Choice(best, tuple(domains[i]), False, choices[i].total_readings)
     still = [i for i in open_rows if not out[i].resolved]
     size = 1
@@ -532,5 +561,7 @@ def _resolve_exhaustive(
             out[row] = Choice(reading, (reading,), True, choices[row].total_readings)
         else:
             remaining = tuple(options.values()) or choices[row].candidates
-            out[row] = Choice(best_combo[k], remaining, False, choices[row].total_readings)
+            out[row] = Choice(
+                best_combo[k], remaining, False, choices[row].total_readings
+            )
     return out

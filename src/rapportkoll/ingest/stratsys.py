@@ -68,28 +68,48 @@ class StratsysPdfTextReader:
             return 0.0
         share = len([x for x in lines if x.endswith(" ")]) / len(lines)
         pipes = len([x for x in lines if "|" in x]) / len(lines)
-        markup = len([x for x in lines if x.lstrip().startswith(("#", "|"))]) / len(lines)
+        markup = len([x for x in lines if x.lstrip().startswith(("#", "|"))]) / len(
+            lines
+        )
         return round(max(0.0, min(1.0, 0.3 + 0.65 * share - 3 * pipes - 3 * markup)), 3)
 
     def read(self, source: Source, profile: Profile | None) -> Bundle:
         if profile is None:
             return TableBuilder().build({source.path: source.lines})
         vocab = Vocabulary(profile)
-        lines = clean_lines(source.lines, vocab.setting_regex("pdf_text", "page_footer"))
-        ctx = Context(source.path, source.report, vocab, build_blocks(lines), lines,
-                      TableBuilder())
+        lines = clean_lines(
+            source.lines, vocab.setting_regex("pdf_text", "page_footer")
+        )
+        ctx = Context(
+            source.path,
+            source.report,
+            vocab,
+            build_blocks(lines),
+            lines,
+            TableBuilder(),
+        )
         info = report_info(source, profile, vocab)
         ctx.organisation = info.organisation
         ctx.year = int(info.period_end[:4]) if info.period_end else None
-        ctx.add("reports", info.line, organisation=info.organisation,
-                doc_type=info.doc_type, title=info.title, period_start=info.period_start,
-                period_end=info.period_end, unit=profile.amount_unit, profile=profile.name)
+        ctx.add(
+            "reports",
+            info.line,
+            organisation=info.organisation,
+            doc_type=info.doc_type,
+            title=info.title,
+            period_start=info.period_start,
+            period_end=info.period_end,
+            unit=profile.amount_unit,
+            profile=profile.name,
+        )
         _read_sections(ctx)
         _text_lines(ctx, source)
         return ctx.builder.build({source.path: source.lines})
 
 
-def _find_block(ctx: Context, key: str, start: int = 0, *, prefix: bool = False) -> int | None:
+def _find_block(
+    ctx: Context, key: str, start: int = 0, *, prefix: bool = False
+) -> int | None:
     """The block whose first line is the heading; a heading printed directly above
     its first line of content is split into a block of its own."""
     for i in range(start, len(ctx.blocks)):
@@ -114,7 +134,9 @@ def _read_sections(ctx: Context) -> None:
         comments = _find_block(ctx, "unit_comments", finance, prefix=True)
         if comments is not None:
             ends = _find_block(ctx, "investments", comments)
-            parse_unit_claims(ctx, comments, ends if ends is not None else len(ctx.blocks))
+            parse_unit_claims(
+                ctx, comments, ends if ends is not None else len(ctx.blocks)
+            )
 
 
 def report_info(source: Source, profile: Profile, vocab: Vocabulary) -> ReportInfo:
@@ -189,8 +211,12 @@ def _text_lines(ctx: Context, source: Source) -> None:
             continue
         for number in block.numbers:
             if number not in ctx.consumed:
-                ctx.add("text_lines", number, text=source.lines[number - 1].strip(),
-                        section=section)
+                ctx.add(
+                    "text_lines",
+                    number,
+                    text=source.lines[number - 1].strip(),
+                    section=section,
+                )
 
 
 READER = StratsysPdfTextReader()

@@ -22,7 +22,13 @@ from rapportkoll.ingest.cells import (
     tokens_of,
 )
 from rapportkoll.ingest.profile import FinanceTable
-from rapportkoll.ingest.stratsys_text import Block, Context, Line, fold_same_length, folded
+from rapportkoll.ingest.stratsys_text import (
+    Block,
+    Context,
+    Line,
+    fold_same_length,
+    folded,
+)
 from rapportkoll.model.errors import UserError
 from rapportkoll.model.numbers import parse_number
 
@@ -61,7 +67,9 @@ def parse_finance(ctx: Context, first_line: int) -> None:
         _emit(ctx, table, rows)
 
 
-def _find_line(ctx: Context, phrases: Sequence[str], start: int, stop: int) -> int | None:
+def _find_line(
+    ctx: Context, phrases: Sequence[str], start: int, stop: int
+) -> int | None:
     wanted = [folded(p) for p in phrases]
     for number in range(start, stop):
         line = ctx.lines[number - 1]
@@ -78,7 +86,9 @@ def columns_of(ctx: Context, table: FinanceTable) -> list[str]:
         raise UserError(f"finance_tables → {table.name} → columns: {exc}") from None
 
 
-def _read_rows(ctx: Context, table: FinanceTable, head: int, stop: int) -> list[FinanceRow]:
+def _read_rows(
+    ctx: Context, table: FinanceTable, head: int, stop: int
+) -> list[FinanceRow]:
     columns = columns_of(ctx, table)
     relations = _relations(table)
     rows: list[FinanceRow] = []
@@ -93,15 +103,19 @@ def _read_rows(ctx: Context, table: FinanceTable, head: int, stop: int) -> list[
         values = tokens[first:]
         if number > head + 1 and ctx.lines[number - 2] is None:
             pending.append("")
-        if number == head or not values or (
-            not rows and all(_YEAR.match(t.text) for t in values)
+        if (
+            number == head
+            or not values
+            or (not rows and all(_YEAR.match(t.text) for t in values))
         ):
             pending.append(line.body.strip())
             continue
         options = tuple(_row_options(line, tokens, first, len(columns)))
         choice = choose(_preferred(options), columns, relations)
         label = _label(line, choice, tokens[first]) or _last_paragraph(pending)
-        rows.append(FinanceRow(label, line, options, _row_kind(ctx, table, label), choice))
+        rows.append(
+            FinanceRow(label, line, options, _row_kind(ctx, table, label), choice)
+        )
         pending = []
     return rows
 
@@ -109,8 +123,11 @@ def _read_rows(ctx: Context, table: FinanceTable, head: int, stop: int) -> list[
 def _last_paragraph(pending: Sequence[str]) -> str:
     """The text lines since the last blank line: a label printed above its row."""
     text = " ".join(pending).split("  ")
-    paragraphs = [p for p in " ".join(x if x else "\x00" for x in pending).split("\x00")
-                  if p.strip()]
+    paragraphs = [
+        p
+        for p in " ".join(x if x else "\x00" for x in pending).split("\x00")
+        if p.strip()
+    ]
     return " ".join(paragraphs[-1].split()) if paragraphs else text[-1].strip()
 
 
@@ -121,21 +138,35 @@ def _relations(table: FinanceTable) -> list[Relation]:
         raise UserError(f"finance_tables → {table.name} → relations: {exc}") from None
 
 
-def _row_options(line: Line, tokens: Sequence[Token], first: int, n: int) -> list[Option]:
+def _row_options(
+    line: Line, tokens: Sequence[Token], first: int, n: int
+) -> list[Option]:
     """Readings of a row. A line printed with the trailing cell separator (PDF table
     text) shows empty cells as extra spaces; a line without it (an embedded sheet)
     drops empty cells without trace, and its label may end in numbers ('Höjdfordon
     2025'), so every split between label and values is a candidate."""
     if line.soft_end:
         start = tokens[first - 1].end if first else 0
-        run = cell_run(line.body, tokens[first:], (start, len(line.body)),
-                       open_start=first == 0, open_end=True)
-        return [Option(r, 0, all(c is not None for c in r.cells)) for r in readings(run, n)]
+        run = cell_run(
+            line.body,
+            tokens[first:],
+            (start, len(line.body)),
+            open_start=first == 0,
+            open_end=True,
+        )
+        return [
+            Option(r, 0, all(c is not None for c in r.cells)) for r in readings(run, n)
+        ]
     out: list[Option] = []
     for k in range(first, len(tokens)):
         start = tokens[k - 1].end if k else 0
-        run = cell_run(line.body, tokens[k:], (start, len(line.body)),
-                       open_start=k == 0, open_end=True)
+        run = cell_run(
+            line.body,
+            tokens[k:],
+            (start, len(line.body)),
+            open_start=k == 0,
+            open_end=True,
+        )
         for r in readings(run, n, traced=False):
             out.append(Option(r, k - first, all(c is not None for c in r.cells)))
     return out
@@ -193,26 +224,33 @@ def _by_units(
             out.append(row.choice)
             continue
         fits = [
-            o for o in row.options
-            if all(c is None or len(units[k]) != 1 or c.number.unit in units[k]
-                   for k, c in enumerate(o.reading.cells))
+            o
+            for o in row.options
+            if all(
+                c is None or len(units[k]) != 1 or c.number.unit in units[k]
+                for k, c in enumerate(o.reading.cells)
+            )
         ]
         out.append(choose(_preferred(fits), columns, relations) if fits else row.choice)
     return out
 
 
-def _blocks(ctx: Context, table: FinanceTable, rows: Sequence[FinanceRow]) -> list[
-    tuple[str, list[int]]
-]:
+def _blocks(
+    ctx: Context, table: FinanceTable, rows: Sequence[FinanceRow]
+) -> list[tuple[str, list[int]]]:
     """(table name, row indices): one block per total row when the profile says the
     table holds several ('Totalt investeringar IT' -> investeringar_it)."""
     totals = [i for i, r in enumerate(rows) if r.kind == "total"]
-    if len(totals) < 2 or not ctx.vocab.setting("stratsys", "split_on_total_rows", False):
+    if len(totals) < 2 or not ctx.vocab.setting(
+        "stratsys", "split_on_total_rows", False
+    ):
         return [(table.name, list(range(len(rows))))]
     out: list[tuple[str, list[int]]] = []
     begin = 0
     for t in totals:
-        out.append((f"{table.name}_{_suffix(table, rows[t].label)}", list(range(begin, t + 1))))
+        out.append(
+            (f"{table.name}_{_suffix(table, rows[t].label)}", list(range(begin, t + 1)))
+        )
         begin = t + 1
     if begin < len(rows):
         out.append((f"{table.name}_ovrigt", list(range(begin, len(rows)))))
@@ -228,15 +266,18 @@ def _suffix(table: FinanceTable, label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_") or "total"
 
 
-def _sum_groups(rows: Sequence[FinanceRow], block: Sequence[int],
-                choices: Sequence[Choice], n: int) -> list[SumGroup]:
+def _sum_groups(
+    rows: Sequence[FinanceRow], block: Sequence[int], choices: Sequence[Choice], n: int
+) -> list[SumGroup]:
     parts = tuple(i for i in block if rows[i].kind == "part")
     groups = []
     for t in (i for i in block if rows[i].kind == "total"):
         reading = choices[t].reading
         summable = tuple(
-            k for k in range(n)
-            if reading is None or reading.cells[k] is None
+            k
+            for k in range(n)
+            if reading is None
+            or reading.cells[k] is None
             or reading.cells[k].number.unit != "%"  # type: ignore[union-attr]
         )
         groups.append(SumGroup(parts, t, summable))
@@ -248,30 +289,49 @@ def _emit(ctx: Context, table: FinanceTable, rows: Sequence[FinanceRow]) -> None
     choices = _by_units(rows, columns, _relations(table))
     blocks = _blocks(ctx, table, rows)
     for _, block in blocks:
-        choices = resolve_by_sums(choices, _sum_groups(rows, block, choices, len(columns)))
+        choices = resolve_by_sums(
+            choices, _sum_groups(rows, block, choices, len(columns))
+        )
     for name, block in blocks:
         for position, i in enumerate(block, start=1):
             _emit_row(ctx, table, name, position, rows[i], choices[i], columns)
 
 
-def _emit_row(ctx: Context, table: FinanceTable, name: str, position: int,
-              row: FinanceRow, choice: Choice, columns: Sequence[str]) -> None:
+def _emit_row(
+    ctx: Context,
+    table: FinanceTable,
+    name: str,
+    position: int,
+    row: FinanceRow,
+    choice: Choice,
+    columns: Sequence[str],
+) -> None:
     line = row.line.number
     cells = [c for c in choice.reading.cells if c is not None] if choice.reading else []
     label = " ".join(row.line.body[: cells[0].start].split()) if cells else ""
     label = label or row.label
     if not choice.resolved:
         issue = "ambiguous" if choice.candidates else "unreadable"
-        ctx.issue(line, issue, name, row.line.body.strip(),
-                  f"raden {label!r} kan inte läsas entydigt i {len(columns)} "
-                  f"kolumner: {choice.message()}",
-                  " | ".join(c.describe() for c in choice.candidates[:3]))
+        ctx.issue(
+            line,
+            issue,
+            name,
+            row.line.body.strip(),
+            f"raden {label!r} kan inte läsas entydigt i {len(columns)} "
+            f"kolumner: {choice.message()}",
+            " | ".join(c.describe() for c in choice.candidates[:3]),
+        )
     if choice.reading is None:
         return
     for column, cell in zip(columns, choice.reading.cells, strict=True):
         ctx.add(
-            "finance", line, table=name, row=label, row_kind=row.kind,
-            position=position, column=column,
+            "finance",
+            line,
+            table=name,
+            row=label,
+            row_kind=row.kind,
+            position=position,
+            column=column,
             value=math.nan if cell is None else cell.number.value,
             printed="" if cell is None else cell.number.printed,
             decimals=None if cell is None else cell.number.decimals,
@@ -302,7 +362,9 @@ def parse_unit_claims(ctx: Context, start: int, end: int) -> None:
             ctx.consume(block)
 
 
-def _match_claim(measures: dict[str, list[str]], text: str) -> tuple[str, str, str] | None:
+def _match_claim(
+    measures: dict[str, list[str]], text: str
+) -> tuple[str, str, str] | None:
     f = fold_same_length(text)
     for measure, phrases in measures.items():
         alts = "|".join(re.escape(folded(p)).replace(r"\ ", r"\s+") for p in phrases)
@@ -326,19 +388,39 @@ def _is_unit_heading(block: Block) -> bool:
     )
 
 
-def _emit_claim(ctx: Context, block: Block, section: str, subject: str | None,
-                measure: str, printed: str, unit: str) -> None:
+def _emit_claim(
+    ctx: Context,
+    block: Block,
+    section: str,
+    subject: str | None,
+    measure: str,
+    printed: str,
+    unit: str,
+) -> None:
     number = parse_number(printed)
     ctx.consumed.add(block.first)
     if number is None:
-        ctx.issue(block.first, "unreadable", "claims", block.bodies[0],
-                  f"beloppet {printed!r} kan inte läsas")
+        ctx.issue(
+            block.first,
+            "unreadable",
+            "claims",
+            block.bodies[0],
+            f"beloppet {printed!r} kan inte läsas",
+        )
         return
     sign = printed.strip()[:1]
     direction = 1 if sign == "+" else -1 if sign in "-−–" else None
     ctx.add(
-        "claims", block.first, section=section, subject=subject, measure=measure,
-        sentence=block.bodies[0].strip(), value=number.value, printed=number.printed,
-        decimals=number.decimals, unit=unit, direction=direction,
+        "claims",
+        block.first,
+        section=section,
+        subject=subject,
+        measure=measure,
+        sentence=block.bodies[0].strip(),
+        value=number.value,
+        printed=number.printed,
+        decimals=number.decimals,
+        unit=unit,
+        direction=direction,
         claim_kind="unit_header",
     )

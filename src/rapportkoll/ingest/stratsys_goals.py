@@ -1,4 +1,4 @@
-"""Inriktningsmål with their assessment, analysis and indicator tables (Stratsys PDF text)."""
+"""Inriktningsmål with assessment, analysis and indicator tables (Stratsys PDF text)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from rapportkoll.ingest.cells import CellRun, cell_run, choose, numeric_tail_start, readings
-from rapportkoll.ingest.cells import tokens_of
+from rapportkoll.ingest.cells import (
+    CellRun,
+    cell_run,
+    choose,
+    numeric_tail_start,
+    readings,
+    tokens_of,
+)
 from rapportkoll.ingest.stratsys_items import (
     StopTest,
     continues_comment,
@@ -16,7 +22,13 @@ from rapportkoll.ingest.stratsys_items import (
     match_comment,
     parse_item_table,
 )
-from rapportkoll.ingest.stratsys_text import Block, Context, Span, fold_same_length, folded
+from rapportkoll.ingest.stratsys_text import (
+    Block,
+    Context,
+    Span,
+    fold_same_length,
+    folded,
+)
 
 MAX_ROW_BLOCKS = 24
 
@@ -79,11 +91,19 @@ def _parse_goal(ctx: Context, i: int, m: re.Match[str], stop: StopTest) -> int:
             ctx.consume(ctx.blocks[j + 1])
             j += 2
             if j < len(ctx.blocks) and not stop(ctx.blocks[j]):
-                analysis, analysis_line = ctx.blocks[j].text.strip(), ctx.blocks[j].first
+                analysis, analysis_line = (
+                    ctx.blocks[j].text.strip(),
+                    ctx.blocks[j].first,
+                )
                 j += 1
         else:
-            ctx.issue(ctx.blocks[j + 1].first, "unreadable", "goals",
-                      ctx.blocks[j + 1].text, "bedömning och trend kan inte läsas")
+            ctx.issue(
+                ctx.blocks[j + 1].first,
+                "unreadable",
+                "goals",
+                ctx.blocks[j + 1].text,
+                "bedömning och trend kan inte läsas",
+            )
             j += 1
     ctx.add(
         "goals",
@@ -108,7 +128,9 @@ def split_assessment(ctx: Context, text: str) -> tuple[str, str | None] | None:
     if m is None:
         return None
     bed = v.canonical("bedomning", text[m.start("bed") : m.end("bed")])
-    trend = m.group("trend") and v.canonical("trend", text[m.start("trend") : m.end("trend")])
+    trend = m.group("trend") and v.canonical(
+        "trend", text[m.start("trend") : m.end("trend")]
+    )
     return (bed or m.group("bed")), trend or None
 
 
@@ -152,13 +174,20 @@ def _value_columns(ctx: Context, text: str) -> tuple[tuple[str, int | None], ...
         alts = "|".join(re.escape(folded(s)) for s in ctx.profile_columns(name))
         if not alts:
             continue
-        year = r"\s+(?P<year>\d{4})" if name == "utfall_year" else r"(?:\s+(?P<year>\d{4}))?"
-        patterns.append((name, re.compile(rf"(?<!\w)(?:{alts})(?!\w){year}")))
+        year_re = (
+            r"\s+(?P<year>\d{4})"
+            if name == "utfall_year"
+            else r"(?:\s+(?P<year>\d{4}))?"
+        )
+        patterns.append((name, re.compile(rf"(?<!\w)(?:{alts})(?!\w){year_re}")))
     columns: list[tuple[str, int | None]] = []
     pos = 0
     while True:
-        found = [(m.start(), k, name, m) for k, (name, p) in enumerate(patterns)
-                 if (m := p.search(text, pos))]
+        found = [
+            (m.start(), k, name, m)
+            for k, (name, p) in enumerate(patterns)
+            if (m := p.search(text, pos))
+        ]
         if not found:
             return tuple(columns)
         _, _, name, m = min(found, key=lambda f: (f[0], f[1]))
@@ -167,11 +196,18 @@ def _value_columns(ctx: Context, text: str) -> tuple[tuple[str, int | None], ...
         pos = m.end()
 
 
-def parse_indicator_table(ctx: Context, start: int, goal: str | None, stop: StopTest) -> int:
+def parse_indicator_table(
+    ctx: Context, start: int, goal: str | None, stop: StopTest
+) -> int:
     header, j = parse_indicator_header(ctx, start)
     if not header.columns:
-        ctx.issue(ctx.blocks[start].first, "unreadable", "indicators",
-                  ctx.blocks[start].text, "indikatortabellens kolumner kan inte läsas")
+        ctx.issue(
+            ctx.blocks[start].first,
+            "unreadable",
+            "indicators",
+            ctx.blocks[start].text,
+            "indikatortabellens kolumner kan inte läsas",
+        )
         return j
     pending: list[Block] = []
     while j < len(ctx.blocks) and not stop(ctx.blocks[j]):
@@ -204,8 +240,13 @@ def parse_indicator_table(ctx: Context, start: int, goal: str | None, stop: Stop
             ctx.consume(trend_block)
         pending = []
     for block in pending:
-        ctx.issue(block.first, "unreadable", "indicators", block.text,
-                  "indikatorrad utan bedömning kan inte läsas")
+        ctx.issue(
+            block.first,
+            "unreadable",
+            "indicators",
+            block.text,
+            "indikatorrad utan bedömning kan inte läsas",
+        )
     return j
 
 
@@ -220,7 +261,9 @@ def _tail(ctx: Context, span: Span) -> tuple[int, str, str | None] | None:
     if m is None:
         return None
     text = span.text
-    bed = v.canonical("bedomning", text[m.start("bed") : m.end("bed")]) or m.group("bed")
+    bed = v.canonical("bedomning", text[m.start("bed") : m.end("bed")]) or m.group(
+        "bed"
+    )
     trend = None
     if m.group("trend"):
         trend = v.canonical("trend", text[m.start("trend") : m.end("trend")])
@@ -246,7 +289,9 @@ def _split_name(ctx: Context, text: str) -> tuple[str, str | None]:
     after the name's last full stop."""
     for known in sorted(ctx.known_ansvarig, key=len, reverse=True):
         if folded(text).endswith(" " + folded(known)):
-            return text[: len(text) - len(known)].strip(), text[len(text) - len(known) :]
+            return text[: len(text) - len(known)].strip(), text[
+                len(text) - len(known) :
+            ]
     head, dot, rest = text.rpartition(". ")
     if dot and rest.strip():
         return head + ".", rest.strip()
@@ -271,18 +316,29 @@ def _emit_row(
     for block in blocks:
         starts.append(pos)
         pos += len(block.text) + 1
-    run = cell_run(span.text, tokens[first_value:], (prefix_end, bed_at),
-                   open_start=prefix_end == 0, open_end=False, breaks=starts[1:])
+    run = cell_run(
+        span.text,
+        tokens[first_value:],
+        (prefix_end, bed_at),
+        open_start=prefix_end == 0,
+        open_end=False,
+        breaks=starts[1:],
+    )
     name, ansvarig, run = _name_and_ansvarig(ctx, header, segments, run)
     columns = [c for c, _ in header.columns]
     choice = choose(readings(run, len(columns)), columns, [])
     value_line = span.line_at(tokens[first_value].start if run.groups else bed_at)
     if not choice.resolved:
         issue = "ambiguous" if choice.candidates else "unreadable"
-        ctx.issue(value_line, issue, "indicators", span.text[prefix_end:bed_at].strip(),
-                  f"indikatorn {name!r}: värdena kan inte läsas entydigt "
-                  f"({len(columns)} kolumner): {choice.message()}",
-                  " | ".join(c.describe() for c in choice.candidates[:3]))
+        ctx.issue(
+            value_line,
+            issue,
+            "indicators",
+            span.text[prefix_end:bed_at].strip(),
+            f"indikatorn {name!r}: värdena kan inte läsas entydigt "
+            f"({len(columns)} kolumner): {choice.message()}",
+            " | ".join(c.describe() for c in choice.candidates[:3]),
+        )
     if choice.reading is None:
         return
     for (column, year), cell in zip(header.columns, choice.reading.cells, strict=True):
@@ -319,7 +375,9 @@ def _name_and_ansvarig(
         return " ".join(segments[:-1]), segments[-1], run
     text = segments[0] if segments else ""
     name, ansvarig = _split_name(ctx, text)
-    if ansvarig is not None and folded(ansvarig) in {folded(k) for k in ctx.known_ansvarig}:
+    if ansvarig is not None and folded(ansvarig) in {
+        folded(k) for k in ctx.known_ansvarig
+    }:
         return name, ansvarig, run
     if run.empties[0] >= 1:
         return text, None, CellRun(run.groups, (run.empties[0] - 1, *run.empties[1:]))

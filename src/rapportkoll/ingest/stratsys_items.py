@@ -1,4 +1,4 @@
-"""Uppdrag and nämndinitiativ tables, and the summary matrix of them, in Stratsys PDF text."""
+"""Uppdrag and nämndinitiativ tables and their summary matrix (Stratsys PDF text)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,13 @@ from rapportkoll.ingest.cells import (
     resolve_by_sums,
     tokens_of,
 )
-from rapportkoll.ingest.stratsys_text import Block, Context, Span, fold_same_length, folded
-
+from rapportkoll.ingest.stratsys_text import (
+    Block,
+    Context,
+    Span,
+    fold_same_length,
+    folded,
+)
 
 StopTest = Callable[[Block], bool]
 """Which blocks end a table inside the goals section (given by the goals parser)."""
@@ -48,7 +53,9 @@ def match_status(ctx: Context, block: Block) -> StatusLine | None:
     m = status_pattern(ctx).match(fold_same_length(text))
     if m is None:
         return None
-    prognos = ctx.vocab.canonical("prognos", text[m.start("prognos") : m.end("prognos")])
+    prognos = ctx.vocab.canonical(
+        "prognos", text[m.start("prognos") : m.end("prognos")]
+    )
     status = ctx.vocab.canonical("status", text[m.start("status") : m.end("status")])
     return StatusLine(
         ansvarig=text[: m.end("pre")].strip(),
@@ -128,14 +135,20 @@ def parse_item_table(ctx: Context, start: int, goal: str | None, stop: StopTest)
             ctx.consumed.add(blocks[j].first)
             while j + 1 < len(blocks) and continues_comment(blocks[j + 1]):
                 j += 1
-                comment = Comment(f"{comment.text} {blocks[j].text}", comment.date,
-                                  comment.line)
+                comment = Comment(
+                    f"{comment.text} {blocks[j].text}", comment.date, comment.line
+                )
             j += 1
         _emit_item(ctx, kind, goal, pending, block, status, comment)
         pending = []
     for block in pending:
-        ctx.issue(block.first, "unreadable", "items", block.text,
-                  "text i uppdragstabellen utan statusrad (prognos, slutdatum, status)")
+        ctx.issue(
+            block.first,
+            "unreadable",
+            "items",
+            block.text,
+            "text i uppdragstabellen utan statusrad (prognos, slutdatum, status)",
+        )
     return j
 
 
@@ -166,8 +179,13 @@ def _emit_item(
     for b in (*pending, block):
         ctx.consume(b)
     if not texts:
-        ctx.issue(status.line, "unreadable", "items", block.text,
-                  "statusrad utan titel på uppdraget/initiativet")
+        ctx.issue(
+            status.line,
+            "unreadable",
+            "items",
+            block.text,
+            "statusrad utan titel på uppdraget/initiativet",
+        )
         return
     ctx.add(
         "items",
@@ -200,10 +218,15 @@ class MatrixRow:
 def _matrix_label(ctx: Context, text: str) -> tuple[str, str, int] | None:
     v = ctx.vocab
     f = fold_same_length(text)
-    m = re.match(rf"(?P<kind>{v.alternation('kind')})\s+(?P<status>{v.alternation('status')})"
-                 r"(?=\s|$)", f)
+    m = re.match(
+        rf"(?P<kind>{v.alternation('kind')})\s+(?P<status>{v.alternation('status')})"
+        r"(?=\s|$)",
+        f,
+    )
     if m:
-        kind = v.canonical("kind", text[m.start("kind") : m.end("kind")]) or m.group("kind")
+        kind = v.canonical("kind", text[m.start("kind") : m.end("kind")]) or m.group(
+            "kind"
+        )
         status = v.canonical("status", text[m.start("status") : m.end("status")])
         return kind, status or m.group("status"), m.end()
     for total in ctx.vocab.setting_list("stratsys", "matrix_total_row"):
@@ -216,8 +239,10 @@ def _matrix_label(ctx: Context, text: str) -> tuple[str, str, int] | None:
 def parse_matrix(ctx: Context, start: int) -> int:
     """Read the matrix after its heading block ``start``; returns the next index."""
     columns = ctx.vocab.setting_list("stratsys", "matrix_columns")
-    relations = [Relation.parse(r) for r in ctx.vocab.setting_list("stratsys",
-                                                                     "matrix_relations")]
+    relations = [
+        Relation.parse(r)
+        for r in ctx.vocab.setting_list("stratsys", "matrix_relations")
+    ]
     rows: list[MatrixRow] = []
     j = start + 1
     ctx.consume(ctx.blocks[start])
@@ -231,8 +256,13 @@ def parse_matrix(ctx: Context, start: int) -> int:
             ctx.consume(block)
             continue
         text = block.text
-        run = cell_run(text, tokens_of(text, label[2]), (label[2], len(text)),
-                       open_start=False, open_end=True)
+        run = cell_run(
+            text,
+            tokens_of(text, label[2]),
+            (label[2], len(text)),
+            open_start=False,
+            open_end=True,
+        )
         ctx.consume(block)
         if not run.groups and not any(run.empties):
             continue
@@ -242,7 +272,9 @@ def parse_matrix(ctx: Context, start: int) -> int:
     return j
 
 
-def _emit_matrix(ctx: Context, rows: Sequence[MatrixRow], columns: Sequence[str]) -> None:
+def _emit_matrix(
+    ctx: Context, rows: Sequence[MatrixRow], columns: Sequence[str]
+) -> None:
     totals = [i for i, r in enumerate(rows) if r.kind == "total"]
     parts = tuple(i for i, r in enumerate(rows) if r.kind != "total")
     groups = [SumGroup(parts, t, tuple(range(len(columns)))) for t in totals]
@@ -251,9 +283,14 @@ def _emit_matrix(ctx: Context, rows: Sequence[MatrixRow], columns: Sequence[str]
         line = row.span.line_at(0)
         if not choice.resolved:
             issue = "ambiguous" if choice.candidates else "unreadable"
-            ctx.issue(line, issue, "item_matrix", row.span.text,
-                      f"matrisraden kan inte läsas entydigt: {choice.message()}",
-                      " | ".join(c.describe() for c in choice.candidates[:3]))
+            ctx.issue(
+                line,
+                issue,
+                "item_matrix",
+                row.span.text,
+                f"matrisraden kan inte läsas entydigt: {choice.message()}",
+                " | ".join(c.describe() for c in choice.candidates[:3]),
+            )
         if choice.reading is None:
             continue
         for column, cell in zip(columns, choice.reading.cells, strict=True):

@@ -1,4 +1,4 @@
-"""PDF-extracted Stratsys text as blocks: broken cells joined, every character's line kept.
+"""Stratsys PDF text as blocks: broken cells joined, every character's line kept.
 
 The PDF text extraction this reader serves has three habits the code relies on:
 
@@ -36,7 +36,7 @@ def fold_same_length(text: str) -> str:
 
 @dataclass(frozen=True)
 class Span:
-    """Text joined from several source lines, with the source line of every character."""
+    """Text joined from source lines, with the source line of every character."""
 
     text: str
     lines: tuple[int, ...]
@@ -95,7 +95,9 @@ class Line:
     page_start: bool
 
 
-def clean_lines(lines: Sequence[str], footer: re.Pattern[str] | None) -> list[Line | None]:
+def clean_lines(
+    lines: Sequence[str], footer: re.Pattern[str] | None
+) -> list[Line | None]:
     """Index i holds line i+1 cleaned, or None for a blank or page-footer line."""
     out: list[Line | None] = []
     previous_blank = True
@@ -104,8 +106,10 @@ def clean_lines(lines: Sequence[str], footer: re.Pattern[str] | None) -> list[Li
             out.append(None)
             previous_blank = True
             continue
-        page_start = raw.startswith(" ") and not raw[1:2].isspace() and (
-            number == 1 or not previous_blank
+        page_start = (
+            raw.startswith(" ")
+            and not raw[1:2].isspace()
+            and (number == 1 or not previous_blank)
         )
         body = raw[1:] if page_start else raw
         soft = body[-1:].isspace()
@@ -128,7 +132,9 @@ def build_blocks(lines: Sequence[Line | None]) -> list[Block]:
     return blocks
 
 
-def split_block(blocks: list[Block], lines: Sequence[Line | None], i: int, k: int) -> None:
+def split_block(
+    blocks: list[Block], lines: Sequence[Line | None], i: int, k: int
+) -> None:
     """Split ``blocks[i]`` before its k-th line (a heading printed right above the
     first line of what follows, without a blank line)."""
     block = blocks[i]
@@ -155,7 +161,7 @@ def _block(lines: Sequence[Line]) -> Block:
 
 
 class Vocabulary:
-    """The profile's vocabularies and headings, matched tolerant of case and diacritics."""
+    """The profile's vocabularies and headings, matched ignoring case and diacritics."""
 
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
@@ -172,7 +178,9 @@ class Vocabulary:
 
     def alternation(self, field: str) -> str:
         if field not in self._patterns:
-            alts = [re.escape(s).replace(r"\ ", r"\s+") for _, s in self.spellings(field)]
+            alts = [
+                re.escape(s).replace(r"\ ", r"\s+") for _, s in self.spellings(field)
+            ]
             self._patterns[field] = "|".join(alts) if alts else "(?!x)x"
         return self._patterns[field]
 
@@ -230,11 +238,23 @@ class Context:
     def add(self, name: str, line: int, /, **row: object) -> None:
         self.builder.add(name, report=self.report, file=self.path, line=line, **row)
 
-    def issue(self, line: int, issue: str, table: str, text: str, message: str,
-              candidates: str | None = None) -> None:
+    def issue(
+        self,
+        line: int,
+        issue: str,
+        table: str,
+        text: str,
+        message: str,
+        candidates: str | None = None,
+    ) -> None:
         self.add(
-            "extraction_issues", line, issue=issue, table=table, text=text,
-            message=message, candidates=candidates,
+            "extraction_issues",
+            line,
+            issue=issue,
+            table=table,
+            text=text,
+            message=message,
+            candidates=candidates,
         )
 
     def profile_columns(self, name: str) -> list[str]:

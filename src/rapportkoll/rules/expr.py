@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rapportkoll.model.text import fold
+
 MAX_LENGTH = 2000
 MAX_NODES = 400
 MAX_DEPTH = 24
@@ -50,6 +52,16 @@ def _contains(x: Any, sub: Any) -> Any:
     if isinstance(x, pd.Series):
         return _str(x).str.contains(sub, regex=False, case=False).fillna(False)
     return sub.lower() in str(x).lower()
+
+
+def _like(x: Any, sub: Any) -> Any:
+    """Contains, ignoring case and diacritics (OCR'd text has lost å, ä, ö)."""
+    if not isinstance(sub, str):
+        raise ExpressionError("like() takes a text literal as its second argument")
+    needle = fold(sub)
+    if isinstance(x, pd.Series):
+        return x.map(lambda v: isinstance(v, str) and needle in fold(v)).astype(bool)
+    return isinstance(x, str) and needle in fold(x)
 
 
 def _startswith(x: Any, prefix: Any) -> Any:
@@ -84,6 +96,7 @@ FUNCTIONS: Mapping[str, Callable[..., Any]] = {
     "notnull": _notnull,
     "lower": _lower,
     "contains": _contains,
+    "like": _like,
     "startswith": _startswith,
     "days": _days,
     "abs": _abs,

@@ -8,7 +8,9 @@ What it checks:
     converted between kr, tkr and mnkr and compared as intervals: "14,9 mnkr" stands
     for 14,85–14,95 mnkr. Direction words (överskott/underskott, positiv/negativ) give
     the sign when ``use_direction`` is on. Ratio claims ("12 av 13 inriktningsmål")
-    check both numbers, the second against ``total``.
+    check both numbers, the second against ``total``. A count's ``scope`` limits it
+    to reports that list such rows at all (a tjänsteskrivelse that only summarises
+    is not compared with an empty listing).
 
 Why it matters:
     Politicians read the prose, not the tables. A sentence that says 15,9 mnkr when
@@ -60,6 +62,7 @@ class CountSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     table: str
     where: str | None = None
+    scope: str | None = None  # only reports with rows like this list what is counted
 
 
 class Params(BaseModel):
@@ -207,9 +210,10 @@ def _against_count(ctx: RuleContext, p: Params, spec: CountSpec, claims: pd.Data
                    column: str) -> None:
     listed = ctx.rows(spec.table, spec.where)
     groups = {k: g for k, g in listed.groupby("report")} if not listed.empty else {}
+    in_scope = set(ctx.rows(spec.table, spec.scope)["report"]) if spec.scope else None
     for _, claim in claims.iterrows():
         said = claim[column]
-        if pd.isna(said):
+        if pd.isna(said) or (in_scope is not None and claim["report"] not in in_scope):
             continue
         ctx.count([claim["report"]])
         group = groups.get(claim["report"])

@@ -23,7 +23,6 @@ from rapportkoll.ingest.source import Limits
 from rapportkoll.model.bundle import Bundle
 from rapportkoll.model.errors import UserError
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.expr import ExpressionError
 from rapportkoll.rules.loader import LoadedRule, load_rules
 
 EXCERPT_CONTEXT = 2
@@ -89,9 +88,9 @@ def _run_one(bundle: Bundle, rule: LoadedRule, lang: str) -> tuple[KindResult, s
                       rule_dir=str(Path(rule.file).parent))
     try:
         return rule.kind.run(ctx), None
-    except (ExpressionError, ValueError, KeyError) as exc:
+    except Exception as exc:  # noqa: BLE001 - one rule must not stop the others
         # A rule that cannot run on these tables is an 'error' outcome, not a crash;
-        # the message names the rule so the rule file can be fixed.
+        # it is counted in the summary and named so the rule (or a bug) can be fixed.
         return ctx.result, f"{type(exc).__name__}: {exc}"
 
 

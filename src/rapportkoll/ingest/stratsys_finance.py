@@ -121,14 +121,15 @@ def _read_rows(
 
 
 def _last_paragraph(pending: Sequence[str]) -> str:
-    """The text lines since the last blank line: a label printed above its row."""
-    text = " ".join(pending).split("  ")
-    paragraphs = [
-        p
-        for p in " ".join(x if x else "\x00" for x in pending).split("\x00")
-        if p.strip()
-    ]
-    return " ".join(paragraphs[-1].split()) if paragraphs else text[-1].strip()
+    """The text lines since the last blank line ('' in ``pending``): a label
+    printed above its row ('Varav' / 'kapitalkostnader')."""
+    paragraph: list[str] = []
+    blank = False
+    for text in pending:
+        if text:
+            paragraph = [text] if blank else [*paragraph, text]
+        blank = not text
+    return " ".join(" ".join(paragraph).split())
 
 
 def _relations(table: FinanceTable) -> list[Relation]:

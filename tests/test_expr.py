@@ -22,7 +22,10 @@ FRAME = pd.DataFrame(
     ("source", "expected"),
     [
         ("status != 'Slutförd' and slutdatum < '2025-04-30'", [True, False, False]),
-        ("status in ['Påbörjad', 'Ej påbörjad'] or isnull(status)", [True, False, True]),
+        (
+            "status in ['Påbörjad', 'Ej påbörjad'] or isnull(status)",
+            [True, False, True],
+        ),
         ("not (value > 1)", [True, False, True]),
         ("days(slutdatum, '2025-04-30') > 30", [True, False, False]),
         ("value * 2 - 1 >= 3", [False, True, False]),
@@ -67,7 +70,9 @@ def test_refuses_exhaustion() -> None:
     with pytest.raises(ExpressionError):
         parse(" + ".join(["value"] * 500))
     with pytest.raises(ExpressionError):
-        parse("(" * 40 + "value" + ")" * 40 + " > 1" + " and value > 1" * 10 + "not " * 60)
+        parse(
+            "(" * 40 + "value" + ")" * 40 + " > 1" + " and value > 1" * 10 + "not " * 60
+        )
     with pytest.raises(ExpressionError):
         parse("value > 1" + " " * 3000)
 

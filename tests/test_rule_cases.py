@@ -13,9 +13,16 @@ from rapportkoll.model.bundle import TableBuilder
 from rapportkoll.rules.loader import load_rule_file
 
 CASES = Path(__file__).parent / "rule_cases"
-REPORT = {"report": "r", "file": "r.txt", "line": 1, "organisation": "Nämnden",
-          "doc_type": "delårsrapport", "period_start": "2025-01-01",
-          "period_end": "2025-04-30", "unit": "tkr"}
+REPORT = {
+    "report": "r",
+    "file": "r.txt",
+    "line": 1,
+    "organisation": "Nämnden",
+    "doc_type": "delårsrapport",
+    "period_start": "2025-01-01",
+    "period_end": "2025-04-30",
+    "unit": "tkr",
+}
 
 
 def _cases() -> list[Any]:
@@ -23,7 +30,9 @@ def _cases() -> list[Any]:
     for file in sorted(CASES.glob("*.yaml")):
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
         for case in data["cases"]:
-            out.append(pytest.param(data["rule"], case, id=f"{file.stem}-{case['name']}"))
+            out.append(
+                pytest.param(data["rule"], case, id=f"{file.stem}-{case['name']}")
+            )
     return out
 
 
@@ -44,12 +53,14 @@ def _bundle(tables: dict[str, list[dict[str, Any]]]) -> Any:
 def test_rule_case(rule: dict[str, Any], case: dict[str, Any], tmp_path: Path) -> None:
     spec = {**rule, **case.get("rule", {})}
     rule_file = tmp_path / "rule.yaml"
-    rule_file.write_text(yaml.safe_dump({"rules": [spec]}, allow_unicode=True),
-                         encoding="utf-8")
+    rule_file.write_text(
+        yaml.safe_dump({"rules": [spec]}, allow_unicode=True), encoding="utf-8"
+    )
     rules, _ = load_rule_file(rule_file)
     report = run_rules(_bundle(case["tables"]), rules)
     got = [[f.severity.value, list(f.lines)] for f in report.findings]
     assert got == case["expect"], [f.message for f in report.findings]
     for text in case.get("messages", []):
         assert any(text in f.message for f in report.findings), [
-            f.message for f in report.findings]
+            f.message for f in report.findings
+        ]

@@ -28,8 +28,22 @@ def test_example_rule_is_valid(kind: object) -> None:
 def test_codes_are_unique_and_stable() -> None:
     codes = [k.code for k in KINDS]
     assert len(codes) == len(set(codes))
-    assert {"SUM01", "ROW01", "CNT01", "CND01", "DEC01", "ASM01", "CLM01", "XRP01",
-            "ITM01", "REQ01", "TXT01", "SCH01", "EXT01", "GXS01"} <= set(codes)
+    assert {
+        "SUM01",
+        "ROW01",
+        "CNT01",
+        "CND01",
+        "DEC01",
+        "ASM01",
+        "CLM01",
+        "XRP01",
+        "ITM01",
+        "REQ01",
+        "TXT01",
+        "SCH01",
+        "EXT01",
+        "GXS01",
+    } <= set(codes)
 
 
 def test_explain_prints_kind(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,9 +6,8 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from rapportkoll import __version__
@@ -27,21 +26,38 @@ def _parser() -> argparse.ArgumentParser:
         prog="rapportkoll",
         description="Kontrollerar att en kommunal uppföljningsrapport är internt konsekvent.",
     )
-    parser.add_argument("--version", action="version", version=f"rapportkoll {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"rapportkoll {__version__}"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="check reports and write discrepancy reports")
     _run_options(check)
-    check.add_argument("--format", "-f", action="append", dest="formats",
-                       help="output format: text, json, markdown, html, junit, sarif, "
-                            "xlsx (repeatable)")
+    check.add_argument(
+        "--format",
+        "-f",
+        action="append",
+        dest="formats",
+        help="output format: text, json, markdown, html, junit, sarif, "
+        "xlsx (repeatable)",
+    )
     check.add_argument("--output", "-o", help="output file (one format) or folder")
-    check.add_argument("--fail-on", choices=[s.value for s in Severity], default=None,
-                       help="exit 1 when an unwaived finding at or above this exists "
-                            "(default: error)")
-    check.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
-    check.add_argument("--timings", action="store_true",
-                       help="print where the time went (extraction, rules, rendering)")
-    base = sub.add_parser("baseline", help="write a waiver file accepting current findings")
+    check.add_argument(
+        "--fail-on",
+        choices=[s.value for s in Severity],
+        default=None,
+        help="exit 1 when an unwaived finding at or above this exists (default: error)",
+    )
+    check.add_argument(
+        "--quiet", "-q", action="store_true", help="print only the summary"
+    )
+    check.add_argument(
+        "--timings",
+        action="store_true",
+        help="print where the time went (extraction, rules, rendering)",
+    )
+    base = sub.add_parser(
+        "baseline", help="write a waiver file accepting current findings"
+    )
     _run_options(base)
     base.add_argument("--output", "-o", default="rapportkoll-waivers.yaml")
     base.add_argument("--accepted-by", default=os.environ.get("USER", "okänd"))
@@ -49,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules with their codes")
     rules.add_argument("--checks", action="append", help="rule file or folder")
     rules.add_argument("--lang", choices=["sv", "en"], default=None)
-    explain = sub.add_parser("explain", help="show one rule or rule kind with an example")
+    explain = sub.add_parser(
+        "explain", help="show one rule or rule kind with an example"
+    )
     explain.add_argument("id", help="rule id (from checks/) or kind code (e.g. SUM01)")
     explain.add_argument("--checks", action="append", help="rule file or folder")
     explain.add_argument("--lang", choices=["sv", "en"], default=None)
@@ -61,8 +79,12 @@ def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--checks", action="append", help="rule file or folder (repeatable)")
     p.add_argument("--expectations", help="folder of Great Expectations suites")
     p.add_argument("--profile", help="layout profile name (default: detected)")
-    p.add_argument("--profiles-dir", action="append", dest="profiles",
-                   help="extra folder of profile YAML files")
+    p.add_argument(
+        "--profiles-dir",
+        action="append",
+        dest="profiles",
+        help="extra folder of profile YAML files",
+    )
     p.add_argument("--lang", choices=["sv", "en"], default=None)
     p.add_argument("--waivers", help="waiver file (accepted findings)")
     p.add_argument("--jobs", "-j", type=int, default=None, help="parallel extraction")
@@ -95,8 +117,19 @@ def _config(args: argparse.Namespace) -> tuple[Config, CheckOptions]:
     config = load_config(start)
     overrides: dict[str, Any] = {
         key: getattr(args, key)
-        for key in ("paths", "checks", "expectations", "profiles", "lang", "waivers",
-                    "jobs", "max_bytes", "max_lines", "formats", "fail_on")
+        for key in (
+            "paths",
+            "checks",
+            "expectations",
+            "profiles",
+            "lang",
+            "waivers",
+            "jobs",
+            "max_bytes",
+            "max_lines",
+            "formats",
+            "fail_on",
+        )
         if getattr(args, key, None) not in (None, [])
     }
     if getattr(args, "expectations", None):
@@ -171,8 +204,9 @@ def _baseline(args: argparse.Namespace) -> int:
 
     config, options = _config(args)
     report = _run(config, options)
-    write_baseline(report, Path(args.output), accepted_by=args.accepted_by,
-                   expires=args.expires)
+    write_baseline(
+        report, Path(args.output), accepted_by=args.accepted_by, expires=args.expires
+    )
     print(f"{len(report.active())} avvikelser accepterade → {args.output}")
     return EXIT_CLEAN
 
@@ -183,8 +217,10 @@ def _rules(args: argparse.Namespace) -> int:
     lang = args.lang or "sv"
     rules, _ = load_rules([Path(p) for p in (args.checks or ["checks"])])
     for rule in rules:
-        print(f"{rule.kind.code}  {rule.spec.id:<44} {rule.spec.severity.value:<8}"
-              f"{rule.spec.title.get(lang)}")
+        print(
+            f"{rule.kind.code}  {rule.spec.id:<44} {rule.spec.severity.value:<8}"
+            f"{rule.spec.title.get(lang)}"
+        )
     return EXIT_CLEAN
 
 
@@ -200,13 +236,17 @@ def _explain(args: argparse.Namespace) -> int:
         if not match:
             raise UserError(f"no rule or rule kind called {args.id!r}")
         rule = match[0]
-        print(f"{rule.spec.id} ({rule.kind.code} {rule.kind.name}, "
-              f"{rule.spec.severity.value}) — {rule.file}:{rule.line}")
+        print(
+            f"{rule.spec.id} ({rule.kind.code} {rule.kind.name}, "
+            f"{rule.spec.severity.value}) — {rule.file}:{rule.line}"
+        )
         print(f"\n{rule.spec.title.get(lang)}")
         if rule.spec.explanation:
             print(f"\n{rule.spec.explanation.get(lang)}")
         if rule.spec.hint:
-            print(f"\n{'Åtgärd' if lang == 'sv' else 'Remedy'}: {rule.spec.hint.get(lang)}")
+            print(
+                f"\n{'Åtgärd' if lang == 'sv' else 'Remedy'}: {rule.spec.hint.get(lang)}"
+            )
         kind = rule.kind
     print(f"\n{kind.code} {kind.name}\n")
     print(kind.doc.strip())

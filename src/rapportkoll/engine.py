@@ -83,18 +83,28 @@ def run_check(config: CheckConfig) -> RunReport:
     return report
 
 
-def _run_one(bundle: Bundle, rule: LoadedRule, lang: str) -> tuple[KindResult, str | None]:
-    ctx = RuleContext(bundle, rule.spec, rule.params, rule.kind.code, lang,
-                      rule_dir=str(Path(rule.file).parent))
+def _run_one(
+    bundle: Bundle, rule: LoadedRule, lang: str
+) -> tuple[KindResult, str | None]:
+    ctx = RuleContext(
+        bundle,
+        rule.spec,
+        rule.params,
+        rule.kind.code,
+        lang,
+        rule_dir=str(Path(rule.file).parent),
+    )
     try:
         return rule.kind.run(ctx), None
-    except Exception as exc:  # noqa: BLE001 - one rule must not stop the others
+    except Exception as exc:
         # A rule that cannot run on these tables is an 'error' outcome, not a crash;
         # it is counted in the summary and named so the rule (or a bug) can be fixed.
         return ctx.result, f"{type(exc).__name__}: {exc}"
 
 
-def run_rules(bundle: Bundle, rules: Iterable[LoadedRule], lang: str = "sv") -> RunReport:
+def run_rules(
+    bundle: Bundle, rules: Iterable[LoadedRule], lang: str = "sv"
+) -> RunReport:
     reports = bundle.reports
     report_ids = sorted(set(reports["report"]) | _reports_seen(bundle))
     run = RunReport(lang=lang)
@@ -105,13 +115,17 @@ def run_rules(bundle: Bundle, rules: Iterable[LoadedRule], lang: str = "sv") -> 
             continue
         t0 = time.perf_counter()
         result, error = _run_one(bundle, rule, lang)
-        timings[rule.kind.code] = timings.get(rule.kind.code, 0.0) + time.perf_counter() - t0
+        timings[rule.kind.code] = (
+            timings.get(rule.kind.code, 0.0) + time.perf_counter() - t0
+        )
         run.rules[rule.spec.id] = _info(rule, lang)
         run.findings.extend(result.findings)
         run.results.extend(_outcomes(rule, result, error, report_ids, lang))
     run.excerpts = excerpts(bundle, run.findings)
-    run.timings = {"rules": sum(timings.values()),
-                   **{f"rules.{k}": v for k, v in sorted(timings.items())}}
+    run.timings = {
+        "rules": sum(timings.values()),
+        **{f"rules.{k}": v for k, v in sorted(timings.items())},
+    }
     run.sort()
     return run
 
@@ -126,21 +140,48 @@ def _report_rows(reports: pd.DataFrame, ids: list[str]) -> list[dict[str, Any]]:
     rows = []
     for rid in ids:
         r = by_id.get(rid, {"report": rid})
-        rows.append({k: (None if pd.isna(v) else v) for k, v in r.items()
-                     if k in {"report", "file", "organisation", "doc_type", "title",
-                              "period_start", "period_end", "unit", "profile"}})
+        rows.append(
+            {
+                k: (None if pd.isna(v) else v)
+                for k, v in r.items()
+                if k
+                in {
+                    "report",
+                    "file",
+                    "organisation",
+                    "doc_type",
+                    "title",
+                    "period_start",
+                    "period_end",
+                    "unit",
+                    "profile",
+                }
+            }
+        )
     return rows
 
 
 def _info(rule: LoadedRule, lang: str) -> RuleInfo:
     spec = rule.spec
     explanation = spec.explanation.get(lang) if spec.explanation else ""
-    return RuleInfo(spec.id, rule.kind.code, rule.kind.name, spec.severity,
-                    spec.title.get(lang), explanation, spec.area)
+    return RuleInfo(
+        spec.id,
+        rule.kind.code,
+        rule.kind.name,
+        spec.severity,
+        spec.title.get(lang),
+        explanation,
+        spec.area,
+    )
 
 
-def _outcomes(rule: LoadedRule, result: KindResult, error: str | None,
-              report_ids: list[str], lang: str) -> list[RuleResult]:
+def _outcomes(
+    rule: LoadedRule,
+    result: KindResult,
+    error: str | None,
+    report_ids: list[str],
+    lang: str,
+) -> list[RuleResult]:
     by_report: dict[str, list[Finding]] = {}
     for f in result.findings:
         by_report.setdefault(f.report, []).append(f)
@@ -155,10 +196,20 @@ def _outcomes(rule: LoadedRule, result: KindResult, error: str | None,
             outcome = Outcome.NOT_APPLICABLE
         else:
             outcome = Outcome.PASS
-        out.append(RuleResult(rule.spec.id, rule.kind.code, rule.kind.name,
-                              rule.spec.title.get(lang), rid, outcome,
-                              checked=result.checked.get(rid, 0), findings=len(found),
-                              area=rule.spec.area, error=error))
+        out.append(
+            RuleResult(
+                rule.spec.id,
+                rule.kind.code,
+                rule.kind.name,
+                rule.spec.title.get(lang),
+                rid,
+                outcome,
+                checked=result.checked.get(rid, 0),
+                findings=len(found),
+                area=rule.spec.area,
+                error=error,
+            )
+        )
     return out
 
 

@@ -29,7 +29,9 @@ class FinanceTable(_Strict):
     name: str
     heading: list[str] = Field(description="line texts that start the table")
     columns: list[str] = Field(description="canonical column names, left to right")
-    total_rows: list[str] = Field(default_factory=list, description="labels of total rows")
+    total_rows: list[str] = Field(
+        default_factory=list, description="labels of total rows"
+    )
     varav_rows: list[str] = Field(default_factory=list, description="'of which' rows")
     relations: list[str] = Field(
         default_factory=list,

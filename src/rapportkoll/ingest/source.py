@@ -73,11 +73,15 @@ def read_source(path: Path, display: str, report: str, limits: Limits) -> Source
             )
         data = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read file: {exc.strerror or exc}", where=display) from None
+        raise UserError(
+            f"cannot read file: {exc.strerror or exc}", where=display
+        ) from None
     text, encoding = decode(data, display)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise UserError("file contains NUL bytes: not a text report", where=f"{display}:{line}")
+        raise UserError(
+            "file contains NUL bytes: not a text report", where=f"{display}:{line}"
+        )
     lines = text.splitlines()
     if len(lines) > limits.max_lines:
         raise UserError(
@@ -85,10 +89,10 @@ def read_source(path: Path, display: str, report: str, limits: Limits) -> Source
             "(raise it with --max-lines)",
             where=display,
         )
-    for number, line in enumerate(lines, start=1):
-        if len(line) > MAX_LINE_CHARS:
+    for number, text_line in enumerate(lines, start=1):
+        if len(text_line) > MAX_LINE_CHARS:
             raise UserError(
-                f"line is {len(line)} characters long, over {MAX_LINE_CHARS}: "
+                f"line is {len(text_line)} characters long, over {MAX_LINE_CHARS}: "
                 "not a report text",
                 where=f"{display}:{number}",
             )

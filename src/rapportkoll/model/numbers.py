@@ -77,8 +77,11 @@ _TOKEN_RE = re.compile(
 
 def _starts_number(token: str) -> bool:
     body = token.lstrip(MINUS_SIGNS + "+")
-    return bool(body) and body[0].isdigit() and not (len(body) > 1 and body[0] == "0"
-                                                      and body[1].isdigit())
+    return (
+        bool(body)
+        and body[0].isdigit()
+        and not (len(body) > 1 and body[0] == "0" and body[1].isdigit())
+    )
 
 
 def _continues_number(token: str) -> bool:
@@ -88,7 +91,9 @@ def _continues_number(token: str) -> bool:
     return len(head) == 3 and head.isdigit() and token[0].isdigit()
 
 
-def segmentations(tokens: list[str], n_values: int, limit: int = 64) -> list[list[Number]]:
+def segmentations(
+    tokens: list[str], n_values: int, limit: int = 64
+) -> list[list[Number]]:
     """Every way to read space-separated tokens as exactly ``n_values`` numbers.
 
     A printed row such as ``-2 096 -1 789 307`` is ambiguous digit by digit: the
@@ -100,8 +105,11 @@ def segmentations(tokens: list[str], n_values: int, limit: int = 64) -> list[lis
     if not tokens or n_values <= 0 or n_values > len(tokens):
         return []
     must_start = [True] + [
-        not _continues_number(t) or tokens[i - 1][-1] in "%" or _has_decimals(tokens[i - 1])
-        for i, t in enumerate(tokens) if i > 0
+        not _continues_number(t)
+        or tokens[i - 1][-1] in "%"
+        or _has_decimals(tokens[i - 1])
+        for i, t in enumerate(tokens)
+        if i > 0
     ]
     if not all(_starts_number(t) for t, s in zip(tokens, must_start, strict=True) if s):
         return []

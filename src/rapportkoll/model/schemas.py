@@ -35,7 +35,9 @@ def _column(kind: str, name: str) -> pa.Column:
     if name == "decimals":
         checks.append(pa.Check.in_range(0, 12, name="decimals_range"))
     dtype = {"str": None, "date": None, "int": "Int64", "float": "float64"}[base]
-    return pa.Column(dtype, checks=checks, nullable=nullable, required=True, coerce=True)
+    return pa.Column(
+        dtype, checks=checks, nullable=nullable, required=True, coerce=True
+    )
 
 
 @cache
@@ -58,7 +60,9 @@ def validate_table(name: str, frame: pd.DataFrame) -> list[SchemaViolation]:
             out.append(
                 SchemaViolation(
                     table=name,
-                    column=None if pd.isna(rec.get("column")) else str(rec.get("column")),
+                    column=None
+                    if pd.isna(rec.get("column"))
+                    else str(rec.get("column")),
                     check=str(rec.get("check")),
                     index=None if index is None or pd.isna(index) else int(index),
                     value=str(rec.get("failure_case")),

@@ -26,7 +26,9 @@ class TableSpec:
     columns: dict[str, str]
 
     def empty(self) -> pd.DataFrame:
-        return pd.DataFrame({c: pd.Series(dtype=_dtype(t)) for c, t in self.columns.items()})
+        return pd.DataFrame(
+            {c: pd.Series(dtype=_dtype(t)) for c, t in self.columns.items()}
+        )
 
 
 def _dtype(kind: str) -> str:
@@ -164,8 +166,13 @@ TABLES: Final[dict[str, TableSpec]] = {
         TableSpec(
             "repairs",
             "Tokens repaired against a profile vocabulary (OCR damage), original kept.",
-            {**PROVENANCE, "field": "str", "original": "str", "repaired": "str",
-             "score": "float"},
+            {
+                **PROVENANCE,
+                "field": "str",
+                "original": "str",
+                "repaired": "str",
+                "score": "float",
+            },
         ),
     ]
 }

@@ -89,7 +89,9 @@ class RuleContext:
                 message=message,
                 hint=hint,
                 file=file,
-                lines=tuple(sorted({int(x) for x in lines if x is not None and x == x})),
+                lines=tuple(
+                    sorted({int(x) for x in lines if x is not None and x == x})
+                ),
                 report=report,
                 table=table or self.spec.table,
                 expected=_plain(expected),

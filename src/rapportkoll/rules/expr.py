@@ -66,7 +66,9 @@ def _like(x: Any, sub: Any) -> Any:
 
 def _startswith(x: Any, prefix: Any) -> Any:
     if not isinstance(prefix, str):
-        raise ExpressionError("startswith() takes a text literal as its second argument")
+        raise ExpressionError(
+            "startswith() takes a text literal as its second argument"
+        )
     if isinstance(x, pd.Series):
         return _str(x).str.startswith(prefix).fillna(False)
     return str(x).startswith(prefix)
@@ -104,10 +106,34 @@ FUNCTIONS: Mapping[str, Callable[..., Any]] = {
 }
 
 _ALLOWED = (
-    ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub,
-    ast.UAdd, ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Compare, ast.Eq,
-    ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn, ast.Name, ast.Load,
-    ast.Constant, ast.List, ast.Tuple, ast.Call,
+    ast.Expression,
+    ast.BoolOp,
+    ast.And,
+    ast.Or,
+    ast.UnaryOp,
+    ast.Not,
+    ast.USub,
+    ast.UAdd,
+    ast.BinOp,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.Compare,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+    ast.In,
+    ast.NotIn,
+    ast.Name,
+    ast.Load,
+    ast.Constant,
+    ast.List,
+    ast.Tuple,
+    ast.Call,
 )
 
 
@@ -121,7 +147,8 @@ class Expression:
     @property
     def names(self) -> frozenset[str]:
         return frozenset(
-            n.id for n in ast.walk(self.tree)
+            n.id
+            for n in ast.walk(self.tree)
             if isinstance(n, ast.Name) and n.id not in FUNCTIONS
         )
 
@@ -136,7 +163,9 @@ def parse(source: str) -> Expression:
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"syntax error at column {exc.offset}: {exc.msg}") from None
+        raise ExpressionError(
+            f"syntax error at column {exc.offset}: {exc.msg}"
+        ) from None
     count = 0
     for node in ast.walk(tree):
         count += 1
@@ -150,13 +179,17 @@ def parse(source: str) -> Expression:
 
 def _check_node(node: ast.AST) -> None:
     if not isinstance(node, _ALLOWED):
-        raise ExpressionError(f"{type(node).__name__} is not allowed in rule expressions")
+        raise ExpressionError(
+            f"{type(node).__name__} is not allowed in rule expressions"
+        )
     if isinstance(node, ast.Name) and (node.id.startswith("_") or "__" in node.id):
         raise ExpressionError(f"name {node.id!r} is not allowed")
     if isinstance(node, ast.Constant) and not isinstance(
         node.value, str | int | float | bool | type(None)
     ):
-        raise ExpressionError("only text, number, true/false and None literals are allowed")
+        raise ExpressionError(
+            "only text, number, true/false and None literals are allowed"
+        )
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             allowed = ", ".join(sorted(FUNCTIONS))
@@ -185,7 +218,7 @@ class Evaluator:
     def evaluate(self, expression: Expression) -> Any:
         return self._eval(expression.tree.body)
 
-    def _eval(self, node: ast.AST) -> Any:  # noqa: PLR0911 - one branch per node type
+    def _eval(self, node: ast.AST) -> Any:
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):
@@ -234,7 +267,9 @@ class Evaluator:
                 raise ExpressionError("division by zero")
             return left / right
         except TypeError as exc:
-            raise ExpressionError(f"cannot compute {ast.unparse(node)}: {exc}") from None
+            raise ExpressionError(
+                f"cannot compute {ast.unparse(node)}: {exc}"
+            ) from None
 
     def _compare(self, node: ast.Compare) -> Any:
         left = self._eval(node.left)
@@ -275,8 +310,9 @@ def _as_bool(value: Any) -> Any:
     return bool(value) if not pd.isna(value) else False
 
 
-def frame_mask(frame: pd.DataFrame, source: str | None,
-               constants: Mapping[str, Any] | None = None) -> pd.Series:
+def frame_mask(
+    frame: pd.DataFrame, source: str | None, constants: Mapping[str, Any] | None = None
+) -> pd.Series:
     """Rows of ``frame`` where the expression holds (all rows when source is None)."""
     if source is None:
         return pd.Series(True, index=frame.index)

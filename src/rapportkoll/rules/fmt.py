@@ -15,8 +15,11 @@ def number(value: float | None, decimals: int = 0, lang: str = "sv") -> str:
     if lang == "en":
         return ("-" if value < 0 and float(text.replace(",", "")) != 0 else "") + text
     text = text.replace(",", "\u00a0").replace(".", ",")
-    return ("−" if value < 0 and float(text.replace("\u00a0", "").replace(",", ".")) != 0
-            else "") + text
+    return (
+        "−"
+        if value < 0 and float(text.replace("\u00a0", "").replace(",", ".")) != 0
+        else ""
+    ) + text
 
 
 def decimals_for(*values: float | None) -> int:

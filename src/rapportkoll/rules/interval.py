@@ -64,7 +64,9 @@ class Interval:
         products = np.stack(
             [self.low * o.low, self.low * o.high, self.high * o.low, self.high * o.high]
         )
-        return Interval(self.value * o.value, products.min(axis=0), products.max(axis=0))
+        return Interval(
+            self.value * o.value, products.min(axis=0), products.max(axis=0)
+        )
 
     __rmul__ = __mul__
 
@@ -99,8 +101,8 @@ class Comparison:
 
     difference: Array
     tolerance: Array
-    agrees: Array
-    exact: Array
+    agrees: npt.NDArray[np.bool_]
+    exact: npt.NDArray[np.bool_]
 
 
 def compare(reported: Interval, expected: Interval) -> Comparison:

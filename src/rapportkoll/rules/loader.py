@@ -59,11 +59,14 @@ def _read_yaml(path: Path) -> tuple[Any, str]:
         raise UserError(f"invalid YAML: {problem}", where=where) from None
 
 
-def _error(path: Path, line: int, rule_id: str, exc: ValidationError, prefix: str) -> UserError:
+def _error(
+    path: Path, line: int, rule_id: str, exc: ValidationError, prefix: str
+) -> UserError:
     err = exc.errors()[0]
     loc = " → ".join(str(x) for x in (rule_id, *prefix.split(), *err["loc"]) if x != "")
-    return UserError(f"{loc}: {err['msg']} (found {err.get('input')!r})",
-                     where=f"{path}:{line}")
+    return UserError(
+        f"{loc}: {err['msg']} (found {err.get('input')!r})", where=f"{path}:{line}"
+    )
 
 
 def _resolve_kind(path: Path, line: int, spec: RuleSpec) -> RuleKind:
@@ -72,22 +75,36 @@ def _resolve_kind(path: Path, line: int, spec: RuleSpec) -> RuleKind:
         names = [k.code for k in all_kinds()] + [k.name for k in all_kinds()]
         close = difflib.get_close_matches(spec.kind, names, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
-        raise UserError(f"{spec.id} → kind: unknown rule kind {spec.kind!r}{hint}",
-                        where=f"{path}:{line}")
+        raise UserError(
+            f"{spec.id} → kind: unknown rule kind {spec.kind!r}{hint}",
+            where=f"{path}:{line}",
+        )
     return kind
 
 
-def _check_expressions(path: Path, line: int, spec: RuleSpec, params: BaseModel) -> None:
+def _check_expressions(
+    path: Path, line: int, spec: RuleSpec, params: BaseModel
+) -> None:
     candidates: dict[str, Any] = {"where": spec.where}
-    for key in ("when", "then", "parts", "total", "listing_where", "claims", "fact_where"):
+    for key in (
+        "when",
+        "then",
+        "parts",
+        "total",
+        "listing_where",
+        "claims",
+        "fact_where",
+    ):
         candidates[f"params → {key}"] = getattr(params, key, None)
     for key, source in candidates.items():
         if isinstance(source, str):
             try:
                 parse(source)
             except ExpressionError as exc:
-                raise UserError(f"{spec.id} → {key}: {exc} (found {source!r})",
-                                where=f"{path}:{line}") from None
+                raise UserError(
+                    f"{spec.id} → {key}: {exc} (found {source!r})",
+                    where=f"{path}:{line}",
+                ) from None
 
 
 def load_rule_file(path: Path) -> tuple[list[LoadedRule], list[str]]:
@@ -96,15 +113,23 @@ def load_rule_file(path: Path) -> tuple[list[LoadedRule], list[str]]:
     if data is None:
         return [], []
     if not isinstance(data, dict) or not isinstance(data.get("rules", []), list):
-        raise UserError("a rule file is a mapping with a list under 'rules'", where=str(path))
+        raise UserError(
+            "a rule file is a mapping with a list under 'rules'", where=str(path)
+        )
     lines = _rule_lines(text)
-    warnings = [f"{path}: unknown top-level key {k!r} ignored" for k in data if k != "rules"]
+    warnings = [
+        f"{path}: unknown top-level key {k!r} ignored" for k in data if k != "rules"
+    ]
     loaded: list[LoadedRule] = []
     for i, raw in enumerate(data.get("rules", [])):
         line = lines[i] if i < len(lines) else 1
-        rule_id = str(raw.get("id", f"#{i + 1}")) if isinstance(raw, dict) else f"#{i + 1}"
+        rule_id = (
+            str(raw.get("id", f"#{i + 1}")) if isinstance(raw, dict) else f"#{i + 1}"
+        )
         if not isinstance(raw, dict):
-            raise UserError(f"{rule_id}: a rule must be a mapping", where=f"{path}:{line}")
+            raise UserError(
+                f"{rule_id}: a rule must be a mapping", where=f"{path}:{line}"
+            )
         try:
             spec = RuleSpec.model_validate(raw)
         except ValidationError as exc:

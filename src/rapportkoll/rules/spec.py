@@ -9,8 +9,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rapportkoll.findings import Severity
 
 AREAS = (
-    "arithmetic", "counts", "status", "assessment", "prose", "cross-report",
-    "format", "extraction", "schema", "expectations", "other",
+    "arithmetic",
+    "counts",
+    "status",
+    "assessment",
+    "prose",
+    "cross-report",
+    "format",
+    "extraction",
+    "schema",
+    "expectations",
+    "other",
 )
 
 

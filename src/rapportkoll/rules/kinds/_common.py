@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rapportkoll.model.bundle import Bundle
-
 from rapportkoll.findings import Severity
+from rapportkoll.model.bundle import Bundle
 from rapportkoll.rules.interval import Comparison, Interval
 
 
-def interval_of(frame: pd.DataFrame, value: str = "value",
-                decimals: str = "decimals") -> Interval:
+def interval_of(
+    frame: pd.DataFrame, value: str = "value", decimals: str = "decimals"
+) -> Interval:
     """The interval each printed value stands for (empty decimals count as 0)."""
     dec = pd.to_numeric(frame[decimals], errors="coerce").fillna(0).to_numpy(float)
     return Interval.printed(pd.to_numeric(frame[value], errors="coerce"), dec)
@@ -36,7 +36,11 @@ def severity_for(verdict: Severity, rule_severity: Severity) -> Severity:
 
 
 def first_str(value: object) -> str:
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return (
+        ""
+        if value is None or (isinstance(value, float) and value != value)
+        else str(value)
+    )
 
 
 def as_int(value: object, default: int = 0) -> int:
@@ -44,7 +48,7 @@ def as_int(value: object, default: int = 0) -> int:
     try:
         if value is None or pd.isna(value):  # type: ignore[call-overload]
             return default
-        return int(value)  # type: ignore[call-overload]
+        return int(value)  # type: ignore[call-overload,no-any-return]
     except (TypeError, ValueError):
         return default
 
@@ -61,7 +65,9 @@ def uncertain_lines(bundle: Bundle, table: str | None = None) -> set[tuple[str, 
         return set()
     if table is not None:
         issues = issues[issues["table"].isna() | (issues["table"] == table)]
-    return {(str(f), int(n)) for f, n in zip(issues["file"], issues["line"], strict=True)}
+    return {
+        (str(f), int(n)) for f, n in zip(issues["file"], issues["line"], strict=True)
+    }
 
 
 def reports_with_issues(bundle: Bundle, table: str) -> set[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 
-def widen(rows: pd.DataFrame, key: list[str], column_field: str,
-          columns: set[str]) -> pd.DataFrame:
+def widen(
+    rows: pd.DataFrame, key: list[str], column_field: str, columns: set[str]
+) -> pd.DataFrame:
     """One row per ``key``; for each wanted column ``c``: ``c``, ``c__dec``, ``c__line``.
 
     Duplicated cells (same key and column) keep the first one printed.
@@ -15,8 +16,9 @@ def widen(rows: pd.DataFrame, key: list[str], column_field: str,
     if wanted.empty:
         return pd.DataFrame(columns=[*key, "file"])
     wanted = wanted.drop_duplicates([*key, column_field], keep="first")
-    pivot = wanted.pivot(index=key, columns=column_field,
-                         values=["value", "decimals", "line"])
+    pivot = wanted.pivot(
+        index=key, columns=column_field, values=["value", "decimals", "line"]
+    )
     out = pd.DataFrame(index=pivot.index)
     for c in columns:
         if ("value", c) in pivot.columns:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -80,8 +79,9 @@ def run(ctx: RuleContext) -> KindResult:
     key = ["report", "goal", "indicator"]
     rows = rows.assign(goal=rows["goal"].fillna(""))
     wide = widen(rows, key, "column", {p.target, p.forecast})
-    meta = rows.drop_duplicates(key)[[*key, "bedomning", "bedomning_line", "line",
-                                      "name_line"]].rename(columns={"line": "line_first"})
+    meta = rows.drop_duplicates(key)[
+        [*key, "bedomning", "bedomning_line", "line", "name_line"]
+    ].rename(columns={"line": "line_first"})
     wide = wide.merge(meta, on=key, how="left")
     pairs = _directions(ctx, p)
     ctx.count(wide["report"])
@@ -90,24 +90,34 @@ def run(ctx: RuleContext) -> KindResult:
     return ctx.result
 
 
-def _check(ctx: RuleContext, p: Params, row: pd.Series, pairs: list[tuple[str, str]]) -> None:
+def _check(
+    ctx: RuleContext, p: Params, row: pd.Series, pairs: list[tuple[str, str]]
+) -> None:
     bedomning = first_str(row.get("bedomning"))
     target, forecast = row.get(p.target), row.get(p.forecast)
     line = row.get("bedomning_line")
     line = int(line) if pd.notna(line) else int(row["line_first"])
     if pd.isna(forecast):
         if bedomning and bedomning not in p.no_value:
-            _add(ctx, row, line, ctx.t(
-                f"bedöms {bedomning} men saknar prognos (väntat: {p.no_value[0]})",
-                f"is assessed {bedomning} but has no forecast (expected: {p.no_value[0]})"),
-                p.no_value[0], bedomning)
+            _add(
+                ctx,
+                row,
+                line,
+                ctx.t(
+                    f"bedöms {bedomning} men saknar prognos (väntat: {p.no_value[0]})",
+                    f"is assessed {bedomning} but has no forecast (expected: {p.no_value[0]})",
+                ),
+                p.no_value[0],
+                bedomning,
+            )
         return
     if pd.isna(target) or bedomning in p.no_value or not bedomning:
         return
     direction = direction_of(str(row["indicator"]), pairs)
     sign = 1.0 if (direction or p.default_direction) == "higher" else -1.0
-    half = 0.5 * 10.0 ** -np.nan_to_num(row.get(f"{p.forecast}__dec"), nan=0.0) + \
-        0.5 * 10.0 ** -np.nan_to_num(row.get(f"{p.target}__dec"), nan=0.0)
+    half = 0.5 * 10.0 ** -as_int(row.get(f"{p.forecast}__dec")) + 0.5 * 10.0 ** -as_int(
+        row.get(f"{p.target}__dec")
+    )
     margin = sign * (float(forecast) - float(target))
     if abs(margin) <= half:
         return
@@ -117,16 +127,29 @@ def _check(ctx: RuleContext, p: Params, row: pd.Series, pairs: list[tuple[str, s
     if bedomning == expected:
         return
     dec = as_int(row.get(f"{p.forecast}__dec"))
-    words = {1.0: ("högre är bättre", "higher is better"),
-             -1.0: ("lägre är bättre", "lower is better")}[sign]
-    f_txt, t_txt = fmt.number(forecast, dec, ctx.lang), fmt.number(target, dec, ctx.lang)
+    words = {
+        1.0: ("högre är bättre", "higher is better"),
+        -1.0: ("lägre är bättre", "lower is better"),
+    }[sign]
+    f_txt, t_txt = (
+        fmt.number(forecast, dec, ctx.lang),
+        fmt.number(target, dec, ctx.lang),
+    )
     verb_sv = "når" if margin > 0 else "når inte"
     verb_en = "meets" if margin > 0 else "misses"
-    _add(ctx, row, line, ctx.t(
-        f"bedöms {bedomning} men prognosen {f_txt} {verb_sv} målet {t_txt} ({words[0]})",
-        f"is assessed {bedomning} but the forecast {f_txt} {verb_en} the target {t_txt} "
-        f"({words[1]})"), expected, bedomning,
-        extra_lines=[row.get(f"{p.target}__line"), row.get(f"{p.forecast}__line")])
+    _add(
+        ctx,
+        row,
+        line,
+        ctx.t(
+            f"bedöms {bedomning} men prognosen {f_txt} {verb_sv} målet {t_txt} ({words[0]})",
+            f"is assessed {bedomning} but the forecast {f_txt} {verb_en} the target {t_txt} "
+            f"({words[1]})",
+        ),
+        expected,
+        bedomning,
+        extra_lines=[row.get(f"{p.target}__line"), row.get(f"{p.forecast}__line")],
+    )
 
 
 def _unknown_direction(ctx: RuleContext, p: Params, row: pd.Series, line: int) -> None:
@@ -136,20 +159,37 @@ def _unknown_direction(ctx: RuleContext, p: Params, row: pd.Series, line: int) -
             f"antar att {'högre' if p.default_direction == 'higher' else 'lägre'} är bättre"
             f" — rad {line}",
             f"Indicator «{row['indicator']}» is not in the direction catalogue; assuming "
-            f"{p.default_direction} is better — line {line}"),
-        report=str(row["report"]), file=str(row["file"]), lines=[line],
-        labels=[row["indicator"], "direction"], severity=Severity.INFO,
+            f"{p.default_direction} is better — line {line}",
+        ),
+        report=str(row["report"]),
+        file=str(row["file"]),
+        lines=[line],
+        labels=[row["indicator"], "direction"],
+        severity=Severity.INFO,
     )
 
 
-def _add(ctx: RuleContext, row: pd.Series, line: int, what: str, expected: str,
-         reported: str, extra_lines: list[object] | None = None) -> None:
-    lines = [line, *[x for x in (extra_lines or []) if x is not None and pd.notna(x)]]
+def _add(
+    ctx: RuleContext,
+    row: pd.Series,
+    line: int,
+    what: str,
+    expected: str,
+    reported: str,
+    extra_lines: list[object] | None = None,
+) -> None:
+    lines = [line, *[as_int(x) for x in (extra_lines or []) if as_int(x, -1) >= 0]]
     ctx.add(
-        message=ctx.t(f"Indikatorn «{row['indicator']}» {what} — rad {line}",
-                      f"Indicator «{row['indicator']}» {what} — line {line}"),
-        report=str(row["report"]), file=str(row["file"]), lines=lines,  # type: ignore[arg-type]
-        labels=[row["goal"], row["indicator"]], expected=expected, reported=reported,
+        message=ctx.t(
+            f"Indikatorn «{row['indicator']}» {what} — rad {line}",
+            f"Indicator «{row['indicator']}» {what} — line {line}",
+        ),
+        report=str(row["report"]),
+        file=str(row["file"]),
+        lines=lines,
+        labels=[row["goal"], row["indicator"]],
+        expected=expected,
+        reported=reported,
     )
 
 

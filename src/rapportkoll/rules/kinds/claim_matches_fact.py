@@ -94,17 +94,24 @@ def run(ctx: RuleContext) -> KindResult:
     return ctx.result
 
 
-def _claim_interval(claims: pd.DataFrame, fact_unit: pd.Series, use_direction: bool) -> Interval:
+def _claim_interval(
+    claims: pd.DataFrame, fact_unit: pd.Series, use_direction: bool
+) -> Interval:
     value = pd.to_numeric(claims["value"], errors="coerce").to_numpy(float)
-    decimals = pd.to_numeric(claims["decimals"], errors="coerce").fillna(0).to_numpy(float)
+    decimals = (
+        pd.to_numeric(claims["decimals"], errors="coerce").fillna(0).to_numpy(float)
+    )
     if use_direction:
         direction = pd.to_numeric(claims["direction"], errors="coerce").to_numpy(float)
         value = np.where(np.isnan(direction), value, np.abs(value) * np.sign(direction))
-    factor = np.array([
-        UNIT_FACTORS.get(str(cu), 1.0) / UNIT_FACTORS.get(str(fu), 1.0)
-        if str(cu) in UNIT_FACTORS and str(fu) in UNIT_FACTORS else 1.0
-        for cu, fu in zip(claims["unit"], fact_unit, strict=True)
-    ])
+    factor = np.array(
+        [
+            UNIT_FACTORS.get(str(cu), 1.0) / UNIT_FACTORS.get(str(fu), 1.0)
+            if str(cu) in UNIT_FACTORS and str(fu) in UNIT_FACTORS
+            else 1.0
+            for cu, fu in zip(claims["unit"], fact_unit, strict=True)
+        ]
+    )
     return Interval.printed(value, decimals).scaled(1.0) * factor
 
 
@@ -123,8 +130,10 @@ def match_subject(subject: str, candidates: list[str]) -> str | None:
         other = subject_key(cand)
         if not other:
             continue
-        if key == other or (min(len(key), len(other)) >= 4
-                            and (key.startswith(other) or other.startswith(key))):
+        if key == other or (
+            min(len(key), len(other)) >= 4
+            and (key.startswith(other) or other.startswith(key))
+        ):
             scored.append((100.0, cand))
         else:
             score = fuzz.ratio(key, other)
@@ -136,15 +145,19 @@ def match_subject(subject: str, candidates: list[str]) -> str | None:
     return scored[0][1]
 
 
-def _against_facts(ctx: RuleContext, p: Params, spec: FactSpec, claims: pd.DataFrame) -> None:
+def _against_facts(
+    ctx: RuleContext, p: Params, spec: FactSpec, claims: pd.DataFrame
+) -> None:
     facts = ctx.rows(spec.table, spec.where)
     facts = facts[facts["value"].notna()]
     rows = []
     for _, claim in claims.iterrows():
         mine = facts[facts["report"] == claim["report"]]
         if spec.subject_column:
-            name = match_subject(first_str(claim.get("subject")),
-                                 list(mine[spec.subject_column].astype(str).unique()))
+            name = match_subject(
+                first_str(claim.get("subject")),
+                list(mine[spec.subject_column].astype(str).unique()),
+            )
             if name is None:
                 continue
             mine = mine[mine[spec.subject_column].astype(str) == name]
@@ -155,8 +168,11 @@ def _against_facts(ctx: RuleContext, p: Params, spec: FactSpec, claims: pd.DataF
         return
     claim_df = pd.DataFrame([c for c, _ in rows]).reset_index(drop=True)
     fact_df = pd.DataFrame([f for _, f in rows]).reset_index(drop=True)
-    fact_unit = fact_df["unit"].fillna(fact_df.get("report_unit", "tkr")) if "unit" in \
-        fact_df else fact_df.get("report_unit", pd.Series(["tkr"] * len(fact_df)))
+    fact_unit = (
+        fact_df["unit"].fillna(fact_df.get("report_unit", "tkr"))
+        if "unit" in fact_df
+        else fact_df.get("report_unit", pd.Series(["tkr"] * len(fact_df)))
+    )
     reported = _claim_interval(claim_df, fact_unit, p.use_direction)
     dec = pd.to_numeric(fact_df["decimals"], errors="coerce").fillna(0).to_numpy(float)
     expected = Interval.printed(fact_df["value"].to_numpy(float), dec)
@@ -165,38 +181,75 @@ def _against_facts(ctx: RuleContext, p: Params, spec: FactSpec, claims: pd.DataF
     for i, verdict in enumerate(verdicts(cmp, p.rounding)):
         if verdict is None:
             continue
-        _report(ctx, claim_df.iloc[i], fact_df.iloc[i], spec.label, str(fact_unit.iloc[i]),
-                cmp.difference[i], cmp.tolerance[i], verdict)
+        _report(
+            ctx,
+            claim_df.iloc[i],
+            fact_df.iloc[i],
+            spec.label,
+            str(fact_unit.iloc[i]),
+            cmp.difference[i],
+            cmp.tolerance[i],
+            verdict,
+        )
 
 
-def _report(ctx: RuleContext, claim: pd.Series, fact: pd.Series, label: str, unit: str,
-            diff: float, tol: float, verdict: Severity) -> None:
+def _report(
+    ctx: RuleContext,
+    claim: pd.Series,
+    fact: pd.Series,
+    label: str,
+    unit: str,
+    diff: float,
+    tol: float,
+    verdict: Severity,
+) -> None:
     lang = ctx.lang
     cdec = as_int(claim.get("decimals"))
     fdec = as_int(fact.get("decimals"))
     said = f"{first_str(claim.get('printed'))} {first_str(claim.get('unit'))}".strip()
     quote = _quote(claim)
-    name = " · ".join(x for x in (first_str(fact.get("table")), first_str(fact.get(label)),
-                                  first_str(fact.get("column"))) if x)
+    name = " · ".join(
+        x
+        for x in (
+            first_str(fact.get("table")),
+            first_str(fact.get(label)),
+            first_str(fact.get("column")),
+        )
+        if x
+    )
     fact_txt = f"{fmt.number(fact['value'], fdec, lang)} {unit}"
     d, t = fmt.number(diff, fdec, lang), fmt.number(tol, max(fdec, 1), lang)
     lines = [claim["line"], fact["line"]]
     if verdict is Severity.INFO:
-        msg = ctx.t(f"Texten anger {said}{quote}, {name} är {fact_txt} — skillnaden {d} "
-                    f"{unit} ligger inom avrundningen",
-                    f"The text says {said}{quote}, {name} is {fact_txt} — the difference "
-                    f"{d} {unit} is within rounding")
+        msg = ctx.t(
+            f"Texten anger {said}{quote}, {name} är {fact_txt} — skillnaden {d} "
+            f"{unit} ligger inom avrundningen",
+            f"The text says {said}{quote}, {name} is {fact_txt} — the difference "
+            f"{d} {unit} is within rounding",
+        )
     else:
-        msg = ctx.t(f"Texten anger {said}{quote} men {name} är {fact_txt} (skillnad {d} "
-                    f"{unit}, tolerans {t} {unit}) — {fmt.line_range(lines, lang)}",
-                    f"The text says {said}{quote} but {name} is {fact_txt} (difference "
-                    f"{d} {unit}, tolerance {t} {unit}) — {fmt.line_range(lines, lang)}")
-    ctx.add(message=msg, report=str(claim["report"]), file=str(claim["file"]), lines=lines,
-            labels=[first_str(claim.get("measure")), first_str(claim.get("subject")),
-                    first_str(fact.get(label))],
-            expected=float(fact["value"]), reported=first_str(claim.get("printed")),
-            difference=float(diff), tolerance=float(tol),
-            severity=severity_for(verdict, ctx.spec.severity))
+        msg = ctx.t(
+            f"Texten anger {said}{quote} men {name} är {fact_txt} (skillnad {d} "
+            f"{unit}, tolerans {t} {unit}) — {fmt.line_range(lines, lang)}",
+            f"The text says {said}{quote} but {name} is {fact_txt} (difference "
+            f"{d} {unit}, tolerance {t} {unit}) — {fmt.line_range(lines, lang)}",
+        )
+    ctx.add(
+        message=msg,
+        report=str(claim["report"]),
+        file=str(claim["file"]),
+        lines=lines,
+        labels=[
+            first_str(claim.get("measure")),
+            first_str(claim.get("subject")),
+            first_str(fact.get(label)),
+        ],
+        expected=float(fact["value"]),
+        reported=first_str(claim.get("printed")),
+        difference=float(diff),
+        tolerance=float(tol),
+        severity=severity_for(verdict, ctx.spec.severity),
+    )
 
 
 def _quote(claim: pd.Series) -> str:
@@ -206,8 +259,9 @@ def _quote(claim: pd.Series) -> str:
     return f" («{sentence if len(sentence) <= 90 else sentence[:87] + '…'}»)"
 
 
-def _against_count(ctx: RuleContext, p: Params, spec: CountSpec, claims: pd.DataFrame,
-                   column: str) -> None:
+def _against_count(
+    ctx: RuleContext, p: Params, spec: CountSpec, claims: pd.DataFrame, column: str
+) -> None:
     listed = ctx.rows(spec.table, spec.where)
     groups = {k: g for k, g in listed.groupby("report")} if not listed.empty else {}
     in_scope = set(ctx.rows(spec.table, spec.scope)["report"]) if spec.scope else None
@@ -226,16 +280,24 @@ def _against_count(ctx: RuleContext, p: Params, spec: CountSpec, claims: pd.Data
         ctx.add(
             message=ctx.t(
                 f"Texten anger {int(said)}{_quote(claim)} men {spec.table} har {n} "
-                f"({table}) — rad {claim['line']}" + (f"; listade på rad {where}" if lines
-                                                      else ""),
+                f"({table}) — rad {claim['line']}"
+                + (f"; listade på rad {where}" if lines else ""),
                 f"The text says {int(said)}{_quote(claim)} but {spec.table} has {n} "
-                f"({table}) — line {claim['line']}" + (f"; listed at lines {where}"
-                                                       if lines else "")),
-            report=str(claim["report"]), file=str(claim["file"]),
+                f"({table}) — line {claim['line']}"
+                + (f"; listed at lines {where}" if lines else ""),
+            ),
+            report=str(claim["report"]),
+            file=str(claim["file"]),
             lines=[claim["line"], *lines[:50]],
-            labels=[first_str(claim.get("measure")), first_str(claim.get("subject")),
-                    column, first_str(claim.get("sentence"))[:80]],
-            expected=float(n), reported=float(said), difference=float(said) - n,
+            labels=[
+                first_str(claim.get("measure")),
+                first_str(claim.get("subject")),
+                column,
+                first_str(claim.get("sentence"))[:80],
+            ],
+            expected=float(n),
+            reported=float(said),
+            difference=float(said) - n,
             tolerance=0.0,
         )
 

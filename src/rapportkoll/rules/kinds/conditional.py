@@ -62,7 +62,9 @@ def run(ctx: RuleContext) -> KindResult:
     return ctx.result
 
 
-def describe(ctx: RuleContext, row: pd.Series, label: str, kind_label: str | None) -> str:
+def describe(
+    ctx: RuleContext, row: pd.Series, label: str, kind_label: str | None
+) -> str:
     name = first_str(row.get(label))
     short = name if len(name) <= 70 else name[:67].rstrip() + "…"
     kind = first_str(row.get(kind_label)) if kind_label else ""
@@ -73,12 +75,18 @@ def _report(ctx: RuleContext, p: Params, row: pd.Series) -> None:
     title = ctx.spec.title.get(ctx.lang)
     shown = ", ".join(f"{c} {first_str(row.get(c)) or '–'}" for c in p.show)
     period = first_str(row.get("period_end"))
-    tail = ctx.t(f"; period t.o.m. {period}", f"; period ending {period}") if period else ""
+    tail = (
+        ctx.t(f"; period t.o.m. {period}", f"; period ending {period}")
+        if period
+        else ""
+    )
     lines = [row[c] for c in p.line_columns if c in row and pd.notna(row[c])]
     ctx.add(
         message=f"{describe(ctx, row, p.label, p.kind_label)}: {title} ({shown}{tail}) — "
         + ctx.t(f"rad {lines[0]}", f"line {lines[0]}"),
-        report=str(row["report"]), file=str(row["file"]), lines=lines,
+        report=str(row["report"]),
+        file=str(row["file"]),
+        lines=lines,
         labels=[first_str(row.get(p.label))],
         reported=", ".join(first_str(row.get(c)) for c in p.show) or None,
     )

@@ -66,15 +66,21 @@ def run(ctx: RuleContext) -> KindResult:
         return ctx.result
     listing = listing[listing["report"].isin(reports_with_counts)]
     key_cols = [f"_k{i}" for i in range(len(p.keys))]
-    counts = counts.assign(**{
-        c: counts[k.count].map(lambda v, m=k.map: m.get(str(v), v)).astype(str)
-        for c, k in zip(key_cols, p.keys, strict=True)
-    })
-    listing = listing.assign(**{
-        c: listing[k.listing].astype(str) for c, k in zip(key_cols, p.keys, strict=True)
-    })
+    counts = counts.assign(
+        **{
+            c: counts[k.count].map(lambda v, m=k.map: m.get(str(v), v)).astype(str)
+            for c, k in zip(key_cols, p.keys, strict=True)
+        }
+    )
+    listing = listing.assign(
+        **{
+            c: listing[k.listing].astype(str)
+            for c, k in zip(key_cols, p.keys, strict=True)
+        }
+    )
     found = listing.groupby(["report", *key_cols], sort=False).agg(
-        _n=("line", "size"), _lines=("line", list))
+        _n=("line", "size"), _lines=("line", list)
+    )
     merged = counts.merge(found.reset_index(), on=["report", *key_cols], how="left")
     ctx.count(merged["report"])
     for _, row in merged.iterrows():
@@ -82,8 +88,13 @@ def run(ctx: RuleContext) -> KindResult:
     if p.check_unlisted:
         # A matrix row the reader could not read is absent; EXT01 reports that line.
         doubtful = reports_with_issues(ctx.bundle, str(ctx.spec.table))
-        _unlisted(ctx, p, counts[~counts["report"].isin(doubtful)],
-                  found.reset_index(), key_cols)
+        _unlisted(
+            ctx,
+            p,
+            counts[~counts["report"].isin(doubtful)],
+            found.reset_index(),
+            key_cols,
+        )
     return ctx.result
 
 
@@ -110,14 +121,26 @@ def _compare(ctx: RuleContext, p: Params, row: pd.Series, key_cols: list[str]) -
         f"The summary says {int(value)} for {label} but the listing has {n} "
         f"(line {row['line']}" + (f"; listed at lines {where})" if listed else ")"),
     )
-    ctx.add(message=message, report=str(row["report"]), file=str(row["file"]),
-            lines=[row["line"], *listed], labels=[row[k.count] for k in p.keys],
-            expected=float(n), reported=float(value), difference=float(value) - n,
-            tolerance=0.0)
+    ctx.add(
+        message=message,
+        report=str(row["report"]),
+        file=str(row["file"]),
+        lines=[row["line"], *listed],
+        labels=[row[k.count] for k in p.keys],
+        expected=float(n),
+        reported=float(value),
+        difference=float(value) - n,
+        tolerance=0.0,
+    )
 
 
-def _unlisted(ctx: RuleContext, p: Params, counts: pd.DataFrame, found: pd.DataFrame,
-              key_cols: list[str]) -> None:
+def _unlisted(
+    ctx: RuleContext,
+    p: Params,
+    counts: pd.DataFrame,
+    found: pd.DataFrame,
+    key_cols: list[str],
+) -> None:
     known = counts[["report", *key_cols]].drop_duplicates()
     extra = found.merge(known, on=["report", *key_cols], how="left", indicator=True)
     extra = extra[extra["_merge"] == "left_only"]
@@ -133,9 +156,13 @@ def _unlisted(ctx: RuleContext, p: Params, counts: pd.DataFrame, found: pd.DataF
                 f"The listing has {int(row['_n'])} for {label} but the summary has no "
                 f"such row (listed at lines {where})",
             ),
-            report=str(row["report"]), file=str(files.get(row["report"], "")),
-            lines=lines, labels=[row[c] for c in key_cols],
-            expected=float(row["_n"]), reported=0.0, difference=-float(row["_n"]),
+            report=str(row["report"]),
+            file=str(files.get(row["report"], "")),
+            lines=lines,
+            labels=[row[c] for c in key_cols],
+            expected=float(row["_n"]),
+            reported=0.0,
+            difference=-float(row["_n"]),
             tolerance=0.0,
         )
 

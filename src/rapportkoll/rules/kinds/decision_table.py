@@ -95,10 +95,13 @@ class Params(BaseModel):
             hits = [i for i, d in enumerate(self.decisions) if self.matches(d, combo)]
             shown = ", ".join(f"{k}={v}" for k, v in combo.items())
             if not hits:
-                raise ValueError(f"the decision table has a gap: no decision for {shown}")
+                raise ValueError(
+                    f"the decision table has a gap: no decision for {shown}"
+                )
             if len(hits) > 1:
                 raise ValueError(
-                    f"the decision table overlaps: decisions {hits} all match {shown}")
+                    f"the decision table overlaps: decisions {hits} all match {shown}"
+                )
         return self
 
 
@@ -110,16 +113,23 @@ def run(ctx: RuleContext) -> KindResult:
         return ctx.result
     values: dict[str, pd.Series] = {}
     for name, spec in p.inputs.items():
-        values[name] = frame_mask(rows, spec) if isinstance(spec, str) else rows[spec.column]
+        values[name] = (
+            frame_mask(rows, spec) if isinstance(spec, str) else rows[spec.column]
+        )
     ctx.count(rows["report"])
     for pos in range(len(rows)):
-        combo = {n: (bool(v.iloc[pos]) if isinstance(p.inputs[n], str) else v.iloc[pos])
-                 for n, v in values.items()}
+        combo = {
+            n: (bool(v.iloc[pos]) if isinstance(p.inputs[n], str) else v.iloc[pos])
+            for n, v in values.items()
+        }
         if any(combo[n] not in p.domain(n) for n in combo):
             continue
         decision = next(d for d in p.decisions if p.matches(d, combo))
-        allowed = decision["allowed"] if isinstance(decision["allowed"], list) else [
-            decision["allowed"]]
+        allowed = (
+            decision["allowed"]
+            if isinstance(decision["allowed"], list)
+            else [decision["allowed"]]
+        )
         row = rows.iloc[pos]
         actual = first_str(row.get(p.output))
         if actual in allowed or not actual:
@@ -128,10 +138,17 @@ def run(ctx: RuleContext) -> KindResult:
     return ctx.result
 
 
-def _report(ctx: RuleContext, p: Params, row: pd.Series, combo: dict[str, Any],
-            actual: str, allowed: list[str]) -> None:
-    shown = ", ".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}"
-                      for k, v in combo.items())
+def _report(
+    ctx: RuleContext,
+    p: Params,
+    row: pd.Series,
+    combo: dict[str, Any],
+    actual: str,
+    allowed: list[str],
+) -> None:
+    shown = ", ".join(
+        f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in combo.items()
+    )
     ok = ", ".join(allowed)
     period = first_str(row.get("period_end"))
     ctx.add(
@@ -141,9 +158,14 @@ def _report(ctx: RuleContext, p: Params, row: pd.Series, combo: dict[str, Any],
             f"period t.o.m. {period}) — rad {row['line']}",
             f"{describe(ctx, row, p.label, 'kind')}: {p.output} «{actual}» is not allowed "
             f"when {shown} (allowed: {ok}; deadline {first_str(row.get('slutdatum'))}, "
-            f"period ending {period}) — line {row['line']}"),
-        report=str(row["report"]), file=str(row["file"]), lines=[row["line"]],
-        labels=[first_str(row.get(p.label)), p.output], expected=ok, reported=actual,
+            f"period ending {period}) — line {row['line']}",
+        ),
+        report=str(row["report"]),
+        file=str(row["file"]),
+        lines=[row["line"]],
+        labels=[first_str(row.get(p.label)), p.output],
+        expected=ok,
+        reported=actual,
     )
 
 

@@ -54,10 +54,13 @@ def _load_suite(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise UserError(f"cannot read suite: {exc.strerror}", where=str(path)) from None
     except json.JSONDecodeError as exc:
-        raise UserError(f"invalid JSON: {exc.msg}", where=f"{path}:{exc.lineno}") from None
+        raise UserError(
+            f"invalid JSON: {exc.msg}", where=f"{path}:{exc.lineno}"
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("expectations"), list):
-        raise UserError("a suite is an object with 'table' and 'expectations'",
-                        where=str(path))
+        raise UserError(
+            "a suite is an object with 'table' and 'expectations'", where=str(path)
+        )
     return data
 
 
@@ -85,14 +88,17 @@ def validate(frame: pd.DataFrame, table: str, suite: dict[str, Any]) -> list[Any
     source = context.data_sources.add_or_update_pandas(name)
     asset = source.add_dataframe_asset(name=table)
     batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
-        batch_parameters={"dataframe": frame})
+        batch_parameters={"dataframe": frame}
+    )
     expectations = [
-        ExpectationConfiguration(type=e["type"], kwargs=e.get("kwargs", {}),
-                                 meta=e.get("meta", {})).to_domain_obj()
+        ExpectationConfiguration(
+            type=e["type"], kwargs=e.get("kwargs", {}), meta=e.get("meta", {})
+        ).to_domain_obj()
         for e in suite["expectations"]
     ]
-    gx_suite = gx.ExpectationSuite(name=str(suite.get("name", table)),
-                                   expectations=expectations)
+    gx_suite = gx.ExpectationSuite(
+        name=str(suite.get("name", table)), expectations=expectations
+    )
     result = batch.validate(gx_suite, result_format="COMPLETE")
     return list(result.results)
 
@@ -114,8 +120,9 @@ def run(ctx: RuleContext) -> KindResult:
     return ctx.result
 
 
-def _report(ctx: RuleContext, p: Params, frame: pd.DataFrame, table: str,
-            outcome: Any) -> None:
+def _report(
+    ctx: RuleContext, p: Params, frame: pd.DataFrame, table: str, outcome: Any
+) -> None:
     config = outcome.expectation_config
     meta = config.meta or {}
     title = meta.get("title", {})
@@ -132,9 +139,13 @@ def _report(ctx: RuleContext, p: Params, frame: pd.DataFrame, table: str,
                 f"{table}: {column} «{value or 'tomt'}» — {what} ({config.type}) — "
                 f"rad {row['line']}",
                 f"{table}: {column} «{value or 'empty'}» — {what} ({config.type}) — "
-                f"line {row['line']}"),
-            report=str(row["report"]), file=str(row["file"]), lines=[row["line"]],
-            table=table, labels=[table, config.type, column, value, str(row["line"])],
+                f"line {row['line']}",
+            ),
+            report=str(row["report"]),
+            file=str(row["file"]),
+            lines=[row["line"]],
+            table=table,
+            labels=[table, config.type, column, value, str(row["line"])],
             reported=value or None,
         )
 

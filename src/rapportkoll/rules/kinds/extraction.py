@@ -54,11 +54,17 @@ def run(ctx: RuleContext) -> KindResult:
         detail = first_str(row.get("message"))
         table = first_str(row.get("table"))
         ctx.add(
-            message=ctx.t(f"{sv}{quoted}: {detail} — rad {row['line']}",
-                          f"{en}{quoted}: {detail} — line {row['line']}"),
-            report=str(row["report"]), file=str(row["file"]), lines=[row["line"]],
-            labels=[issue, table, text[:60]], table=table or "extraction_issues",
-            reported=text or None, expected=first_str(row.get("candidates")) or None,
+            message=ctx.t(
+                f"{sv}{quoted}: {detail} — rad {row['line']}",
+                f"{en}{quoted}: {detail} — line {row['line']}",
+            ),
+            report=str(row["report"]),
+            file=str(row["file"]),
+            lines=[row["line"]],
+            labels=[issue, table, text[:60]],
+            table=table or "extraction_issues",
+            reported=text or None,
+            expected=first_str(row.get("candidates")) or None,
         )
     return ctx.result
 

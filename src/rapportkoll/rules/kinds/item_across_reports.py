@@ -58,20 +58,30 @@ Pair = tuple[pd.Series, pd.Series | None, str]
 
 def _pairs(rows: pd.DataFrame, threshold: float, same_org: bool) -> list[Pair]:
     """(earlier, later or None, later period start) for items of consecutive reports."""
-    reports = (rows.drop_duplicates("report").sort_values(["period_end", "report"])
-               [["report", "organisation", "period_start"]])
-    org = reports["organisation"].fillna("").map(fold) if same_org else pd.Series(
-        "", index=reports.index)
+    reports = rows.drop_duplicates("report").sort_values(["period_end", "report"])[
+        ["report", "organisation", "period_start"]
+    ]
+    org = (
+        reports["organisation"].fillna("").map(fold)
+        if same_org
+        else pd.Series("", index=reports.index)
+    )
     out: list[Pair] = []
     for _, group in reports.groupby(org):
         order = list(group.itertuples(index=False))
         for a, b in zip(order, order[1:], strict=False):
-            earlier, later = rows[rows["report"] == a.report], rows[rows["report"] == b.report]
+            earlier, later = (
+                rows[rows["report"] == a.report],
+                rows[rows["report"] == b.report],
+            )
             titles = [fold(t) for t in later["title"].astype(str)]
             for _, item in earlier.iterrows():
-                match = process.extractOne(fold(str(item["title"])), titles,
-                                           scorer=fuzz.token_sort_ratio,
-                                           score_cutoff=threshold)
+                match = process.extractOne(
+                    fold(str(item["title"])),
+                    titles,
+                    scorer=fuzz.token_sort_ratio,
+                    score_cutoff=threshold,
+                )
                 found = later.iloc[match[2]] if match else None
                 out.append((item, found, first_str(b.period_start)))
     return out
@@ -84,12 +94,18 @@ def run(ctx: RuleContext) -> KindResult:
     rows = rows[rows["period_end"].notna()]
     if rows.empty or rows["report"].nunique() < 2:
         return ctx.result
-    for before, after, later_start in _pairs(rows, p.min_similarity,
-                                             p.organisation == "same"):
+    for before, after, later_start in _pairs(
+        rows, p.min_similarity, p.organisation == "same"
+    ):
         if after is None:
             due = first_str(before["slutdatum"])
-            if (p.check == "vanished" and first_str(before["status"]) not in p.finished
-                    and due and later_start and due >= later_start):
+            if (
+                p.check == "vanished"
+                and first_str(before["status"]) not in p.finished
+                and due
+                and later_start
+                and due >= later_start
+            ):
                 _vanished(ctx, before, rows)
             continue
         ctx.count([after["report"]])
@@ -116,9 +132,14 @@ def _deadline(ctx: RuleContext, p: Params, before: pd.Series, after: pd.Series) 
             f"{_ref(before)}) till {new} men prognosen är {p.on_plan} — rad {after['line']}",
             f"{describe(ctx, after, 'title', 'kind')}: deadline moved from {old} (in "
             f"{_ref(before)}) to {new} but the prognosis is {p.on_plan} — line "
-            f"{after['line']}"),
-        report=str(after["report"]), file=str(after["file"]), lines=[after["line"]],
-        labels=[fold(str(after["title"]))[:80], "deadline"], expected=old, reported=new,
+            f"{after['line']}",
+        ),
+        report=str(after["report"]),
+        file=str(after["file"]),
+        lines=[after["line"]],
+        labels=[fold(str(after["title"]))[:80], "deadline"],
+        expected=old,
+        reported=new,
     )
 
 
@@ -131,9 +152,13 @@ def _deadline_changed(ctx: RuleContext, before: pd.Series, after: pd.Series) -> 
             f"{describe(ctx, after, 'title', 'kind')}: slutdatum {new} skiljer sig från "
             f"{old} i {_ref(before)} — rad {after['line']}",
             f"{describe(ctx, after, 'title', 'kind')}: deadline {new} differs from {old} "
-            f"in {_ref(before)} — line {after['line']}"),
-        report=str(after["report"]), file=str(after["file"]), lines=[after["line"]],
-        labels=[fold(str(after["title"]))[:80], "deadline_changed"], expected=old,
+            f"in {_ref(before)} — line {after['line']}",
+        ),
+        report=str(after["report"]),
+        file=str(after["file"]),
+        lines=[after["line"]],
+        labels=[fold(str(after["title"]))[:80], "deadline_changed"],
+        expected=old,
         reported=new,
     )
 
@@ -148,9 +173,14 @@ def _status(ctx: RuleContext, p: Params, before: pd.Series, after: pd.Series) ->
             f"{describe(ctx, after, 'title', 'kind')}: status har gått bakåt från {old} (i "
             f"{_ref(before)}) till {new} — rad {after['line']}",
             f"{describe(ctx, after, 'title', 'kind')}: status went back from {old} (in "
-            f"{_ref(before)}) to {new} — line {after['line']}"),
-        report=str(after["report"]), file=str(after["file"]), lines=[after["line"]],
-        labels=[fold(str(after["title"]))[:80], "status"], expected=old, reported=new,
+            f"{_ref(before)}) to {new} — line {after['line']}",
+        ),
+        report=str(after["report"]),
+        file=str(after["file"]),
+        lines=[after["line"]],
+        labels=[fold(str(after["title"]))[:80], "status"],
+        expected=old,
+        reported=new,
     )
 
 
@@ -162,8 +192,11 @@ def _vanished(ctx: RuleContext, before: pd.Series, rows: pd.DataFrame) -> None:
             f"rad {before['line']}",
             f"{describe(ctx, before, 'title', 'kind')} had status "
             f"{first_str(before['status']) or '–'} but is missing from the next report — "
-            f"line {before['line']}"),
-        report=str(before["report"]), file=str(before["file"]), lines=[before["line"]],
+            f"line {before['line']}",
+        ),
+        report=str(before["report"]),
+        file=str(before["file"]),
+        lines=[before["line"]],
         labels=[fold(str(before["title"]))[:80], "vanished"],
     )
 

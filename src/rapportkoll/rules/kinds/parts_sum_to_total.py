@@ -31,7 +31,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -66,10 +65,16 @@ def run(ctx: RuleContext) -> KindResult:
     rows = ctx.rows()
     if rows.empty:
         return ctx.result
-    rows = rows.assign(_part=frame_mask(rows, p.parts), _total=frame_mask(rows, p.total))
+    rows = rows.assign(
+        _part=frame_mask(rows, p.parts), _total=frame_mask(rows, p.total)
+    )
     uncertain = uncertain_lines(ctx.bundle)
-    rows = rows.assign(_uncertain=[(str(f), int(n)) in uncertain
-                                   for f, n in zip(rows["file"], rows["line"], strict=True)])
+    rows = rows.assign(
+        _uncertain=[
+            (str(f), int(n)) in uncertain
+            for f, n in zip(rows["file"], rows["line"], strict=True)
+        ]
+    )
     if p.empty_as_zero:
         rows.loc[rows["_part"], "value"] = rows.loc[rows["_part"], "value"].fillna(0.0)
     parts = rows[rows["_part"] & rows["value"].notna()]
@@ -77,38 +82,62 @@ def run(ctx: RuleContext) -> KindResult:
     # A group with a cell the reader could not place is reported by EXT01 instead.
     doubtful = rows[rows["_uncertain"]].groupby(p.group_by, dropna=False).size()
     if len(doubtful):
-        keys = set(doubtful.index) if len(p.group_by) > 1 else {(k,) for k in doubtful.index}
-        keep = [tuple(r) not in keys for r in totals[p.group_by].itertuples(index=False)]
+        keys = (
+            set(doubtful.index)
+            if len(p.group_by) > 1
+            else {(k,) for k in doubtful.index}
+        )
+        keep = [
+            tuple(r) not in keys for r in totals[p.group_by].itertuples(index=False)
+        ]
         totals = totals[keep]
     if totals.empty:
         return ctx.result
     iv = interval_of(parts)
     parts = parts.assign(_v=iv.value, _lo=iv.low, _hi=iv.high)
     sums = parts.groupby(p.group_by, dropna=False, sort=False).agg(
-        _v_sum=("_v", "sum"), _lo=("_lo", "sum"), _hi=("_hi", "sum"),
-        _n=("_v", "size"), _lines=("line", list), _labels=(p.label, list),
+        _v_sum=("_v", "sum"),
+        _lo=("_lo", "sum"),
+        _hi=("_hi", "sum"),
+        _n=("_v", "size"),
+        _lines=("line", list),
+        _labels=(p.label, list),
     )
     merged = totals.merge(sums.reset_index(), on=p.group_by, how="inner")
     if merged.empty:
         return ctx.result
     reported = interval_of(merged)
-    expected = Interval(merged["_v_sum"].to_numpy(float), merged["_lo"].to_numpy(float),
-                        merged["_hi"].to_numpy(float))
+    expected = Interval(
+        merged["_v_sum"].to_numpy(float),
+        merged["_lo"].to_numpy(float),
+        merged["_hi"].to_numpy(float),
+    )
     cmp = compare(reported, expected)
     ctx.count(merged["report"])
     for i, verdict in enumerate(verdicts(cmp, p.rounding)):
         if verdict is not None:
-            _report(ctx, p, merged.iloc[i], cmp.difference[i], cmp.tolerance[i], verdict)
+            _report(
+                ctx, p, merged.iloc[i], cmp.difference[i], cmp.tolerance[i], verdict
+            )
     return ctx.result
 
 
-def _report(ctx: RuleContext, p: Params, row: pd.Series, diff: float, tol: float,
-            verdict: Severity) -> None:
+def _report(
+    ctx: RuleContext,
+    p: Params,
+    row: pd.Series,
+    diff: float,
+    tol: float,
+    verdict: Severity,
+) -> None:
     lang = ctx.lang
     dec = as_int(row.get("decimals"))
     labels = [str(x) for x in row["_labels"]]
-    span = fmt.capped(labels, 3, lang) if len(labels) <= 3 else (
-        f"{labels[0]} … {labels[-1]}")
+    span = (
+        fmt.capped(labels, 3, lang)
+        if len(labels) <= 3
+        else (f"{labels[0]} … {labels[-1]}")
+    )
     where = " ".join(str(row[g]) for g in p.group_by if g not in {"report"})
     total_sum = fmt.number(row["_v_sum"], dec, lang)
     total = fmt.number(row["value"], dec, lang)
@@ -131,10 +160,15 @@ def _report(ctx: RuleContext, p: Params, row: pd.Series, diff: float, tol: float
             f"{fmt.line_range(lines, lang)}",
         )
     ctx.add(
-        message=message, report=str(row["report"]), file=str(row["file"]), lines=lines,
+        message=message,
+        report=str(row["report"]),
+        file=str(row["file"]),
+        lines=lines,
         labels=[row[g] for g in p.group_by if g != "report"] + [row[p.label]],
-        expected=float(row["_v_sum"]), reported=float(row["value"]),
-        difference=float(diff), tolerance=float(tol),
+        expected=float(row["_v_sum"]),
+        reported=float(row["value"]),
+        difference=float(diff),
+        tolerance=float(tol),
         severity=severity_for(verdict, ctx.spec.severity),
     )
 

@@ -62,7 +62,9 @@ def run(ctx: RuleContext) -> KindResult:
                     f"{ctx.spec.table} «{label}»: {column} saknas — rad {row['line']}",
                     f"{ctx.spec.table} «{label}»: {column} is empty — line {row['line']}",
                 ),
-                report=str(row["report"]), file=str(row["file"]), lines=[row["line"]],
+                report=str(row["report"]),
+                file=str(row["file"]),
+                lines=[row["line"]],
                 labels=[label, column],
             )
     return ctx.result

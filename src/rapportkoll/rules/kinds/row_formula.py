@@ -38,7 +38,12 @@ from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.expr import Evaluator, parse
 from rapportkoll.rules.interval import Interval, compare
-from rapportkoll.rules.kinds._common import as_int, severity_for, uncertain_lines, verdicts
+from rapportkoll.rules.kinds._common import (
+    as_int,
+    severity_for,
+    uncertain_lines,
+    verdicts,
+)
 from rapportkoll.rules.kinds._wide import widen
 from rapportkoll.rules.registry import RuleKind
 
@@ -76,14 +81,20 @@ def _evaluate(wide: pd.DataFrame, target: str, expr: str) -> tuple[Interval, Int
 def run(ctx: RuleContext) -> KindResult:
     p = ctx.params
     assert isinstance(p, Params)
-    formulas = [_split(f) for f in ([p.formula] if isinstance(p.formula, str) else p.formula)]
+    formulas = [
+        _split(f) for f in ([p.formula] if isinstance(p.formula, str) else p.formula)
+    ]
     names = {n for left, right in formulas for n in {left, *parse(right).names}}
     rows = ctx.rows()
     if rows.empty:
         return ctx.result
     uncertain = uncertain_lines(ctx.bundle)
-    rows = rows[[(str(f), int(n)) not in uncertain
-                 for f, n in zip(rows["file"], rows["line"], strict=True)]]
+    rows = rows[
+        [
+            (str(f), int(n)) not in uncertain
+            for f, n in zip(rows["file"], rows["line"], strict=True)
+        ]
+    ]
     wide = widen(rows, p.row_key, p.column_field, names)
     if wide.empty:
         return ctx.result
@@ -92,8 +103,9 @@ def run(ctx: RuleContext) -> KindResult:
         needed = [left, *parse(right).names]
         applicable = wide[needed].notna().all(axis=1).to_numpy()
         reported, expected = _evaluate(wide, left, right)
-        outcomes.append((left, right, applicable, reported, expected,
-                         compare(reported, expected)))
+        outcomes.append(
+            (left, right, applicable, reported, expected, compare(reported, expected))
+        )
     choice = _choose_convention(wide, p.convention_group, outcomes)
     for idx in range(len(wide)):
         k = choice[idx]
@@ -103,12 +115,24 @@ def run(ctx: RuleContext) -> KindResult:
         ctx.count([wide["report"].iloc[idx]])
         verdict = verdicts(cmp, p.rounding)[idx]
         if verdict is not None:
-            _report(ctx, p, wide.iloc[idx], left, right, reported, expected, cmp, idx,
-                    verdict)
+            _report(
+                ctx,
+                p,
+                wide.iloc[idx],
+                left,
+                right,
+                reported,
+                expected,
+                cmp,
+                idx,
+                verdict,
+            )
     return ctx.result
 
 
-def _choose_convention(wide: pd.DataFrame, group: list[str], outcomes: list[Any]) -> list[int]:
+def _choose_convention(
+    wide: pd.DataFrame, group: list[str], outcomes: list[Any]
+) -> list[int]:
     """Per group, the formula that holds for most applicable rows (first on ties)."""
     if len(outcomes) == 1:
         return [0] * len(wide)
@@ -120,14 +144,26 @@ def _choose_convention(wide: pd.DataFrame, group: list[str], outcomes: list[Any]
     return [int(np.argmax(totals[k])) for k in keys]
 
 
-def _report(ctx: RuleContext, p: Params, row: pd.Series, left: str, right: str,
-            reported: Interval, expected: Interval, cmp: Any, i: int,
-            verdict: Severity) -> None:
+def _report(
+    ctx: RuleContext,
+    p: Params,
+    row: pd.Series,
+    left: str,
+    right: str,
+    reported: Interval,
+    expected: Interval,
+    cmp: Any,
+    i: int,
+    verdict: Severity,
+) -> None:
     lang = ctx.lang
     dec = as_int(row.get(f"{left}__dec"))
     names = [left, *sorted(parse(right).names)]
     lines = [row[f"{n}__line"] for n in names if pd.notna(row[f"{n}__line"])]
-    r, e = fmt.number(reported.value[i], dec, lang), fmt.number(expected.value[i], dec, lang)
+    r, e = (
+        fmt.number(reported.value[i], dec, lang),
+        fmt.number(expected.value[i], dec, lang),
+    )
     d = fmt.number(cmp.difference[i], dec, lang)
     t = fmt.number(cmp.tolerance[i], max(dec, 1), lang)
     where = f"{row.get('table', '')}, {row[p.label]}".strip(", ")
@@ -146,10 +182,15 @@ def _report(ctx: RuleContext, p: Params, row: pd.Series, left: str, right: str,
             f"{t}) — {fmt.line_range(lines, lang)}",
         )
     ctx.add(
-        message=message, report=str(row["report"]), file=str(row["file"]), lines=lines,
+        message=message,
+        report=str(row["report"]),
+        file=str(row["file"]),
+        lines=lines,
         labels=[row.get("table", ""), row[p.label], left],
-        expected=float(expected.value[i]), reported=float(reported.value[i]),
-        difference=float(cmp.difference[i]), tolerance=float(cmp.tolerance[i]),
+        expected=float(expected.value[i]),
+        reported=float(reported.value[i]),
+        difference=float(cmp.difference[i]),
+        tolerance=float(cmp.tolerance[i]),
         severity=severity_for(verdict, ctx.spec.severity),
     )
 

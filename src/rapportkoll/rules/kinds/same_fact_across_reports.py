@@ -28,7 +28,6 @@ Example finding:
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
@@ -57,8 +56,13 @@ def _canonical_names(names: list[str], threshold: float) -> dict[str, str]:
         folded = fold(name)
         if folded in canon:
             continue
-        match = process.extractOne(folded, keys, scorer=fuzz.token_sort_ratio,
-                                   score_cutoff=threshold) if keys else None
+        match = (
+            process.extractOne(
+                folded, keys, scorer=fuzz.token_sort_ratio, score_cutoff=threshold
+            )
+            if keys
+            else None
+        )
         canon[folded] = match[0] if match else folded
         if not match:
             keys.append(folded)
@@ -72,30 +76,48 @@ def run(ctx: RuleContext) -> KindResult:
     rows = rows[rows["value"].notna() & rows["period_end"].notna()]
     if rows.empty or rows["report"].nunique() < 2:
         return ctx.result
-    canon = _canonical_names(sorted(rows[p.name].astype(str).unique()), p.min_similarity)
-    rows = rows.assign(_key=rows[p.name].astype(str).map(lambda n: canon[fold(n)]),
-                       _org=rows["organisation"].fillna("").map(fold))
+    canon = _canonical_names(
+        sorted(rows[p.name].astype(str).unique()), p.min_similarity
+    )
+    rows = rows.assign(
+        _key=rows[p.name].astype(str).map(lambda n: canon[fold(n)]),
+        _org=rows["organisation"].fillna("").map(fold),
+    )
     rows = rows.sort_values(["period_end", "report", "line"])
     rows = rows.drop_duplicates(["report", "_key", p.column])
     prev = rows.groupby(["_org", "_key", p.column], sort=False).shift(1)
-    paired = rows.assign(**{f"prev_{c}": prev[c] for c in
-                            ("report", "file", "line", "value", "decimals", "printed")})
+    paired = rows.assign(
+        **{
+            f"prev_{c}": prev[c]
+            for c in ("report", "file", "line", "value", "decimals", "printed")
+        }
+    )
     paired = paired[paired["prev_report"].notna()]
     if paired.empty:
         return ctx.result
     now = Interval.printed(paired["value"], paired["decimals"].fillna(0))
-    before = Interval.printed(paired["prev_value"].astype(float),
-                              paired["prev_decimals"].fillna(0).astype(float))
+    before = Interval.printed(
+        paired["prev_value"].astype(float),
+        paired["prev_decimals"].fillna(0).astype(float),
+    )
     cmp = compare(now, before)
     ctx.count(paired["report"])
     for i, verdict in enumerate(verdicts(cmp, p.rounding)):
         if verdict is not None:
-            _report(ctx, p, paired.iloc[i], cmp.difference[i], cmp.tolerance[i], verdict)
+            _report(
+                ctx, p, paired.iloc[i], cmp.difference[i], cmp.tolerance[i], verdict
+            )
     return ctx.result
 
 
-def _report(ctx: RuleContext, p: Params, row: pd.Series, diff: float, tol: float,
-            verdict: object) -> None:
+def _report(
+    ctx: RuleContext,
+    p: Params,
+    row: pd.Series,
+    diff: float,
+    tol: float,
+    verdict: object,
+) -> None:
     dec = as_int(row.get("decimals"))
     unit = " %" if str(row.get("unit")) == "%" else ""
     now = fmt.number(row["value"], dec, ctx.lang) + unit
@@ -106,12 +128,20 @@ def _report(ctx: RuleContext, p: Params, row: pd.Series, diff: float, tol: float
             f"«{row[p.name]}» {row[p.column]} är {now} här men var {before} i {other} "
             f"— rad {row['line']}",
             f"«{row[p.name]}» {row[p.column]} is {now} here but was {before} in {other} "
-            f"— line {row['line']}"),
-        report=str(row["report"]), file=str(row["file"]), lines=[row["line"]],
-        labels=[row["_key"], row[p.column]], expected=float(row["prev_value"]),
-        reported=float(row["value"]), difference=float(diff), tolerance=float(tol),
+            f"— line {row['line']}",
+        ),
+        report=str(row["report"]),
+        file=str(row["file"]),
+        lines=[row["line"]],
+        labels=[row["_key"], row[p.column]],
+        expected=float(row["prev_value"]),
+        reported=float(row["value"]),
+        difference=float(diff),
+        tolerance=float(tol),
         severity=severity_for(verdict, ctx.spec.severity),  # type: ignore[arg-type]
     )
 
 
-KIND = RuleKind("XRP01", "cross-report.same-fact-across-reports", Params, run, __doc__ or "")
+KIND = RuleKind(
+    "XRP01", "cross-report.same-fact-across-reports", Params, run, __doc__ or ""
+)

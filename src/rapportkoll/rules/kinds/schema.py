@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 from rapportkoll.model.schemas import validate_table
 from rapportkoll.model.tables import TABLES
 from rapportkoll.rules.context import KindResult, RuleContext
+from rapportkoll.rules.kinds._common import as_int
 from rapportkoll.rules.registry import RuleKind
 
 
@@ -45,10 +46,16 @@ def run(ctx: RuleContext) -> KindResult:
             continue
         ctx.count(frame["report"])
         for v in validate_table(name, frame):
-            row = frame.loc[v.index] if v.index is not None and v.index in frame.index else None
-            report = str(row["report"]) if row is not None else str(frame["report"].iloc[0])
+            row = (
+                frame.loc[v.index]
+                if v.index is not None and v.index in frame.index
+                else None
+            )
+            report = (
+                str(row["report"]) if row is not None else str(frame["report"].iloc[0])
+            )
             file = str(row["file"]) if row is not None else str(frame["file"].iloc[0])
-            line = int(row["line"]) if row is not None and row["line"] == row["line"] else 1
+            line = as_int(row["line"], 1) if row is not None else 1
             ctx.add(
                 message=ctx.t(
                     f"{name}: {v.column or 'tabellen'} «{v.value}» bryter mot kontrollen "
@@ -56,8 +63,12 @@ def run(ctx: RuleContext) -> KindResult:
                     f"{name}: {v.column or 'the table'} «{v.value}» fails the check "
                     f"{v.check} — line {line}",
                 ),
-                report=report, file=file, lines=[line], table=name,
-                labels=[name, v.column or "", v.check, str(v.index)], reported=v.value,
+                report=report,
+                file=file,
+                lines=[line],
+                table=name,
+                labels=[name, v.column or "", v.check, str(v.index)],
+                reported=v.value,
             )
     return ctx.result
 

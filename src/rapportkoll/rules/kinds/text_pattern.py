@@ -42,8 +42,29 @@ class Params(BaseModel):
     cut_off: bool = False
     min_words: int = 4
     dangling_words: list[str] = [
-        "än", "och", "att", "som", "för", "med", "till", "av", "på", "i", "en", "ett",
-        "den", "det", "de", "om", "samt", "eller", "men", "vilket", "från", "är", "har",
+        "än",
+        "och",
+        "att",
+        "som",
+        "för",
+        "med",
+        "till",
+        "av",
+        "på",
+        "i",
+        "en",
+        "ett",
+        "den",
+        "det",
+        "de",
+        "om",
+        "samt",
+        "eller",
+        "men",
+        "vilket",
+        "från",
+        "är",
+        "har",
     ]
 
 
@@ -67,11 +88,15 @@ def run(ctx: RuleContext) -> KindResult:
             text = str(row["text"]).strip()
             short = text if len(text) <= 80 else text[:77] + "…"
             ctx.add(
-                message=ctx.t(f"Utkastmarkering «{marker}» kvar i texten: «{short}» — "
-                              f"rad {row['line']}",
-                              f"Draft marker «{marker}» left in the text: «{short}» — "
-                              f"line {row['line']}"),
-                report=str(row["report"]), file=str(row["file"]), lines=[row["line"]],
+                message=ctx.t(
+                    f"Utkastmarkering «{marker}» kvar i texten: «{short}» — "
+                    f"rad {row['line']}",
+                    f"Draft marker «{marker}» left in the text: «{short}» — "
+                    f"line {row['line']}",
+                ),
+                report=str(row["report"]),
+                file=str(row["file"]),
+                lines=[row["line"]],
                 labels=[marker, text[:60]],
             )
     if p.cut_off:
@@ -81,23 +106,33 @@ def run(ctx: RuleContext) -> KindResult:
 
 def _cut_off(ctx: RuleContext, p: Params, rows: pd.DataFrame) -> None:
     """A paragraph ending on a dangling word that the next prose line does not continue."""
-    ordered = rows[rows["text"].astype(str).str.strip() != ""].sort_values(["file", "line"])
+    ordered = rows[rows["text"].astype(str).str.strip() != ""].sort_values(
+        ["file", "line"]
+    )
     records = ordered[["report", "file", "line", "text"]].to_dict("records")
     dangling = {w.casefold() for w in p.dangling_words}
     for cur, nxt in zip(records, [*records[1:], None], strict=True):
         text = str(cur["text"]).strip()
         words = text.split()
-        if len(words) < p.min_words or _END.search(text) or \
-                words[-1].casefold() not in dangling:
+        if (
+            len(words) < p.min_words
+            or _END.search(text)
+            or words[-1].casefold() not in dangling
+        ):
             continue
-        following = str(nxt["text"]).strip() if nxt and nxt["file"] == cur["file"] else ""
+        following = (
+            str(nxt["text"]).strip() if nxt and nxt["file"] == cur["file"] else ""
+        )
         if following and not following[0].isupper():
             continue
         ctx.add(
-            message=ctx.t(f"Meningen verkar avbruten: «…{text[-60:]}» — rad {cur['line']}",
-                          f"The sentence seems cut off: «…{text[-60:]}» — line "
-                          f"{cur['line']}"),
-            report=str(cur["report"]), file=str(cur["file"]), lines=[cur["line"]],
+            message=ctx.t(
+                f"Meningen verkar avbruten: «…{text[-60:]}» — rad {cur['line']}",
+                f"The sentence seems cut off: «…{text[-60:]}» — line {cur['line']}",
+            ),
+            report=str(cur["report"]),
+            file=str(cur["file"]),
+            lines=[cur["line"]],
             labels=["cut-off", text[-60:]],
         )
 

@@ -22,6 +22,7 @@ from typing import Final
 
 from rapportkoll.ingest.markdown import clean, heading_of
 from rapportkoll.ingest.normalize import fold
+from rapportkoll.ingest.numberwords import MONTH_ABBREVIATIONS
 from rapportkoll.ingest.profile import Profile
 from rapportkoll.ingest.source import Source
 from rapportkoll.model.bundle import Bundle, TableBuilder
@@ -41,23 +42,7 @@ COLUMN_WORDS: Final[tuple[tuple[str, str], ...]] = (
     ("bokslut", "utfall"),
     ("forbrukat", "utfall"),
 )
-PERIOD_WORDS: Final = (
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "maj",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "okt",
-    "nov",
-    "dec",
-    "period",
-    "ack",
-    "hittills",
-)
+PERIOD_WORDS: Final = (*MONTH_ABBREVIATIONS, "period", "ack", "hittills")
 YEAR_WORDS: Final = ("helar", "helars", "arsbudget", "hela aret")
 UNIT_PATTERNS: Final[tuple[tuple[str, str], ...]] = (
     (r"miljoner kronor|mnkr|mkr|mnkr\b", "mnkr"),

@@ -5,18 +5,11 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-import unicodedata
 
 from rapportkoll.ingest.numberwords import month_number
+from rapportkoll.model.text import fold
 
-_SPACE = re.compile(r"\s+")
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip diacritics (å→a, ö→o) and collapse whitespace."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACE.sub(" ", bare).strip()
+__all__ = ["fold", "match_vocabulary", "period_from_groups", "swedish_date"]
 
 
 _ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")

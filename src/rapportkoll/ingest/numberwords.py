@@ -70,35 +70,6 @@ NUMBER_WORD_RE: Final = re.compile(
     re.IGNORECASE,
 )
 
-MONTHS: Final = frozenset(
-    {
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "okt",
-        "nov",
-        "dec",
-    }
-)
-
 MONTH_NUMBERS: Final[dict[str, int]] = {
     name: i
     for i, name in enumerate(
@@ -119,6 +90,8 @@ MONTH_NUMBERS: Final[dict[str, int]] = {
         start=1,
     )
 }
+MONTH_ABBREVIATIONS: Final = tuple(name[:3] for name in MONTH_NUMBERS)
+MONTHS: Final = frozenset({*MONTH_NUMBERS, *MONTH_ABBREVIATIONS, "sept"})
 
 
 def word_value(word: str) -> int | None:

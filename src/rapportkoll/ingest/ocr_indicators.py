@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from rapportkoll.ingest.normalize import fold
+from rapportkoll.ingest.numberwords import MONTH_ABBREVIATIONS
 from rapportkoll.ingest.ocr_context import OcrContext, number_columns
 from rapportkoll.ingest.ocr_layout import Layout
 from rapportkoll.ingest.ocr_text import CommentHeader, comment_header, is_blank, tokens
@@ -25,20 +26,6 @@ from rapportkoll.ingest.vocabulary import VocabularyMatch, ocr_fold
 from rapportkoll.model.numbers import Number
 
 _YEAR = re.compile(r"^(20\d\d)\D*$")
-_MONTHS = (
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "maj",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "okt",
-    "nov",
-    "dec",
-)
 _UNIT_STEMS = ("avdel", "enhet", "kontor", "tjanst", "direkt", "center")
 _SHORT = 35
 _MAX_CONTINUATION = 6
@@ -81,7 +68,7 @@ def _header(
     folded = [fold(w) for w in words]
     n_utfall = sum(w.startswith("utfal") for w in folded)
     years = [int(m.group(1)) for w in words if (m := _YEAR.match(w))]
-    has_month = any(w in _MONTHS for w in folded)
+    has_month = any(w in MONTH_ABBREVIATIONS for w in folded)
     level = next(
         (
             f.canonical

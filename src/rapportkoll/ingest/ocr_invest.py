@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from rapportkoll.ingest.normalize import fold
+from rapportkoll.ingest.numberwords import MONTH_ABBREVIATIONS
 from rapportkoll.ingest.ocr_context import OcrContext, number_columns
 from rapportkoll.ingest.ocr_layout import Layout
 from rapportkoll.ingest.ocr_text import is_value_token, similar
@@ -20,20 +21,6 @@ from rapportkoll.model.numbers import Number, parse_number, segmentations
 
 _PERCENT = re.compile(r"^-?\d+(?:[.,]\d+)?%$")
 _PROSE = 70
-_MONTHS = (
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "maj",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "okt",
-    "nov",
-    "dec",
-)
 
 
 def read_investments(ctx: OcrContext, layout: Layout) -> None:
@@ -221,7 +208,7 @@ def read_sick_leave(ctx: OcrContext, layout: Layout) -> None:
         for n in range(start + 1, stop):
             words = ctx.text(n).replace("|", " | ").split()
             if not months and words and fold(words[0]) == "jan":
-                months = [fold(w) for w in words if fold(w) in _MONTHS]
+                months = [fold(w) for w in words if fold(w) in MONTH_ABBREVIATIONS]
                 ctx.used.add(n)
                 continue
             if months and _sick_row(ctx, name, n, words, months, position):

@@ -16,6 +16,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
+from rapportkoll.ingest.numberwords import MONTH_NUMBERS
 from rapportkoll.ingest.profile import Profile
 from rapportkoll.ingest.source import Source
 from rapportkoll.ingest.stratsys_finance import parse_finance, parse_unit_claims
@@ -33,11 +34,6 @@ from rapportkoll.ingest.stratsys_text import (
 from rapportkoll.model.bundle import Bundle, TableBuilder
 
 SETTINGS = "stratsys"
-MONTHS = {
-    "januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 6,
-    "juli": 7, "augusti": 8, "september": 9, "oktober": 10, "november": 11,
-    "december": 12,
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -180,7 +176,7 @@ def _period_end(patterns: list[str], text: str) -> str | None:
         found = m.groupdict()
         if found.get("end"):
             return str(found["end"])
-        month = MONTHS.get(str(found.get("month", "")).lower())
+        month = MONTH_NUMBERS.get(str(found.get("month", "")).lower())
         if month and found.get("year"):
             year = int(found["year"])
             return f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"

@@ -22,12 +22,13 @@ the caller can report it as an ``extraction_issues`` row.
 
 from __future__ import annotations
 
-import ast
 import itertools
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from rapportkoll.model.formula import Formula
+from rapportkoll.model.interval import Interval
 from rapportkoll.model.numbers import Number, is_number_token, segmentations
 
 MAX_COMBINATIONS = 20_000
@@ -243,104 +244,43 @@ def _assemble(
 
 
 @dataclass(frozen=True)
-class Interval:
-    """A closed interval of real numbers (a printed value and its rounding)."""
-
-    low: float
-    high: float
-
-    @classmethod
-    def of(cls, number: Number) -> Interval:
-        return cls(number.low, number.high)
-
-    def __add__(self, other: Interval) -> Interval:
-        return Interval(self.low + other.low, self.high + other.high)
-
-    def __sub__(self, other: Interval) -> Interval:
-        return Interval(self.low - other.high, self.high - other.low)
-
-    def __mul__(self, other: Interval) -> Interval:
-        products = [
-            a * b for a in (self.low, self.high) for b in (other.low, other.high)
-        ]
-        return Interval(min(products), max(products))
-
-    def divided(self, other: Interval) -> Interval | None:
-        if other.low <= 0 <= other.high:
-            return None
-        return self * Interval(1 / other.high, 1 / other.low)
-
-    def meets(self, other: Interval, slack: float = 1e-9) -> bool:
-        return self.low <= other.high + slack and other.low <= self.high + slack
-
-
-_BINOPS: dict[type[ast.operator], Callable[[Interval, Interval], Interval | None]] = {
-    ast.Add: lambda a, b: a + b,
-    ast.Sub: lambda a, b: a - b,
-    ast.Mult: lambda a, b: a * b,
-    ast.Div: lambda a, b: a.divided(b),
-}
-
-
-@dataclass(frozen=True)
 class Relation:
-    """A row formula ``target = expression`` over column names (+ - * / and numbers)."""
+    """A table relation from the profile (a ``Formula``) checked on one reading."""
 
-    text: str
-    target: str
-    expression: ast.expr
+    formula: Formula
 
     @classmethod
     def parse(cls, text: str) -> Relation:
         """Parse 'a = b - c'; raises ValueError naming what is not allowed."""
-        left, sep, right = text.partition("=")
-        if not sep or not left.strip().isidentifier():
-            raise ValueError(f"relation must read 'column = expression': {text!r}")
-        try:
-            expression = ast.parse(right.strip(), mode="eval").body
-        except SyntaxError as exc:
-            raise ValueError(f"cannot parse relation {text!r}: {exc.msg}") from None
-        for node in ast.walk(expression):
-            if not isinstance(
-                node,
-                ast.BinOp
-                | ast.UnaryOp
-                | ast.Name
-                | ast.Constant
-                | ast.operator
-                | ast.unaryop
-                | ast.Load,
-            ):
-                raise ValueError(f"relation {text!r} uses {type(node).__name__}")
-        return cls(text, left.strip(), expression)
+        return cls(Formula.parse(text))
+
+    @property
+    def text(self) -> str:
+        return self.formula.text
+
+    @property
+    def target(self) -> str:
+        return self.formula.target
 
     @property
     def columns(self) -> set[str]:
-        names = {n.id for n in ast.walk(self.expression) if isinstance(n, ast.Name)}
-        return names | {self.target}
+        return self.formula.columns
 
     def holds(self, values: Mapping[str, Number | None]) -> bool | None:
         """True/False when every operand is present, None when it cannot be checked."""
-        target = values.get(self.target)
-        if target is None:
+        numbers = [values.get(c) for c in self.columns]
+        if any(n is None for n in numbers):
             return None
-        right = _evaluate(self.expression, values)
-        return None if right is None else Interval.of(target).meets(right)
 
+        def lookup(name: str) -> Interval:
+            number = values[name]
+            assert number is not None
+            return Interval.printed([number.value], [number.decimals])
 
-def _evaluate(node: ast.expr, values: Mapping[str, Number | None]) -> Interval | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-        return Interval(float(node.value), float(node.value))
-    if isinstance(node, ast.Name):
-        number = values.get(node.id)
-        return None if number is None else Interval.of(number)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        inner = _evaluate(node.operand, values)
-        return None if inner is None else Interval(-inner.high, -inner.low)
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-        a, b = _evaluate(node.left, values), _evaluate(node.right, values)
-        return None if a is None or b is None else _BINOPS[type(node.op)](a, b)
-    return None
+        right = self.formula.evaluate(lookup)
+        if not bool(right.bounded[0]):
+            return None
+        return bool(lookup(self.target).meets(right)[0])
 
 
 def as_values(columns: Sequence[str], reading: Reading) -> dict[str, Number | None]:
@@ -427,13 +367,14 @@ def _sum_violations(
             total = total_reading.cells[col]
             if total is None:
                 continue
-            acc = Interval(0.0, 0.0)
+            low = high = 0.0
             for part in group.parts:
                 reading = picks.get(part) or fixed[part].reading
                 cell = None if reading is None else reading.cells[col]
                 if cell is not None:
-                    acc = acc + Interval.of(cell.number)
-            if Interval.of(total.number).meets(acc):
+                    low, high = low + cell.number.low, high + cell.number.high
+            slack = 1e-9
+            if total.number.low <= high + slack and low <= total.number.high + slack:
                 satisfied += 1
             else:
                 violated += 1

@@ -166,9 +166,7 @@ def parse(source: str) -> Expression:
         raise ExpressionError(
             f"syntax error at column {exc.offset}: {exc.msg}"
         ) from None
-    count = 0
-    for node in ast.walk(tree):
-        count += 1
+    for count, node in enumerate(ast.walk(tree), start=1):
         if count > MAX_NODES:
             raise ExpressionError(f"expression has more than {MAX_NODES} parts")
         _check_node(node)

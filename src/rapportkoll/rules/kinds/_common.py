@@ -6,7 +6,7 @@ import pandas as pd
 
 from rapportkoll.findings import Severity
 from rapportkoll.model.bundle import Bundle
-from rapportkoll.rules.interval import Comparison, Interval
+from rapportkoll.model.interval import Comparison, Interval
 
 
 def interval_of(

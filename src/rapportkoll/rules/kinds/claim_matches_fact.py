@@ -40,10 +40,10 @@ from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz
 
 from rapportkoll.findings import Severity
+from rapportkoll.model.interval import Interval, compare
 from rapportkoll.model.text import fold
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.interval import Interval, compare
 from rapportkoll.rules.kinds._common import as_int, first_str, severity_for, verdicts
 from rapportkoll.rules.registry import RuleKind
 
@@ -204,7 +204,6 @@ def _report(
     verdict: Severity,
 ) -> None:
     lang = ctx.lang
-    cdec = as_int(claim.get("decimals"))
     fdec = as_int(fact.get("decimals"))
     said = f"{first_str(claim.get('printed'))} {first_str(claim.get('unit'))}".strip()
     quote = _quote(claim)

@@ -35,10 +35,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from rapportkoll.findings import Severity
+from rapportkoll.model.interval import Interval, compare
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.expr import frame_mask
-from rapportkoll.rules.interval import Interval, compare
 from rapportkoll.rules.kinds._common import (
     as_int,
     interval_of,

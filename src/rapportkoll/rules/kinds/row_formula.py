@@ -27,17 +27,18 @@ Example finding:
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from rapportkoll.findings import Severity
+from rapportkoll.model.formula import Formula
+from rapportkoll.model.interval import Comparison, Interval, compare
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.expr import Evaluator, parse
-from rapportkoll.rules.interval import Interval, compare
 from rapportkoll.rules.kinds._common import (
     as_int,
     severity_for,
@@ -58,33 +59,36 @@ class Params(BaseModel):
     rounding: Literal["info", "ignore"] = "info"
 
 
-def _split(formula: str) -> tuple[str, str]:
-    left, sep, right = formula.partition("=")
-    if not sep or not left.strip().isidentifier():
-        raise ValueError(f"formula must read 'column = expression': {formula!r}")
-    parse(right)
-    return left.strip(), right.strip()
+class _Outcome(NamedTuple):
+    """One formula evaluated on every wide row."""
+
+    formula: Formula
+    applicable: npt.NDArray[np.bool_]
+    reported: Interval
+    expected: Interval
+    cmp: Comparison
 
 
-def _evaluate(wide: pd.DataFrame, target: str, expr: str) -> tuple[Interval, Interval]:
-    def lookup(name: str) -> Any:
+def _evaluate(wide: pd.DataFrame, formula: Formula) -> tuple[Interval, Interval]:
+    def lookup(name: str) -> Interval:
         if name not in wide.columns:
             raise ValueError(f"unknown column {name!r} in formula")
         return Interval.printed(wide[name], wide[f"{name}__dec"].fillna(0))
 
-    expected = Evaluator(lookup).evaluate(parse(expr))
-    if not isinstance(expected, Interval):
-        expected = Interval.exact(np.full(len(wide), float(expected)))
-    return lookup(target), expected
+    expected = formula.evaluate(lookup)
+    if expected.value.ndim == 0:  # a formula of constants only
+        expected = Interval.exact(np.full(len(wide), float(expected.value)))
+    return lookup(formula.target), expected
 
 
 def run(ctx: RuleContext) -> KindResult:
     p = ctx.params
     assert isinstance(p, Params)
     formulas = [
-        _split(f) for f in ([p.formula] if isinstance(p.formula, str) else p.formula)
+        Formula.parse(f)
+        for f in ([p.formula] if isinstance(p.formula, str) else p.formula)
     ]
-    names = {n for left, right in formulas for n in {left, *parse(right).names}}
+    names = {n for formula in formulas for n in formula.columns}
     rows = ctx.rows()
     if rows.empty:
         return ctx.result
@@ -99,17 +103,19 @@ def run(ctx: RuleContext) -> KindResult:
     if wide.empty:
         return ctx.result
     outcomes = []
-    for left, right in formulas:
-        needed = [left, *parse(right).names]
+    for formula in formulas:
+        needed = [formula.target, *sorted(formula.operands)]
         applicable = wide[needed].notna().all(axis=1).to_numpy()
-        reported, expected = _evaluate(wide, left, right)
+        reported, expected = _evaluate(wide, formula)
         outcomes.append(
-            (left, right, applicable, reported, expected, compare(reported, expected))
+            _Outcome(
+                formula, applicable, reported, expected, compare(reported, expected)
+            )
         )
     choice = _choose_convention(wide, p.convention_group, outcomes)
     for idx in range(len(wide)):
         k = choice[idx]
-        left, right, applicable, reported, expected, cmp = outcomes[k]
+        formula, applicable, reported, expected, cmp = outcomes[k]
         if not applicable[idx]:
             continue
         ctx.count([wide["report"].iloc[idx]])
@@ -119,8 +125,7 @@ def run(ctx: RuleContext) -> KindResult:
                 ctx,
                 p,
                 wide.iloc[idx],
-                left,
-                right,
+                formula,
                 reported,
                 expected,
                 cmp,
@@ -131,12 +136,12 @@ def run(ctx: RuleContext) -> KindResult:
 
 
 def _choose_convention(
-    wide: pd.DataFrame, group: list[str], outcomes: list[Any]
+    wide: pd.DataFrame, group: list[str], outcomes: list[_Outcome]
 ) -> list[int]:
     """Per group, the formula that holds for most applicable rows (first on ties)."""
     if len(outcomes) == 1:
         return [0] * len(wide)
-    scores = np.stack([(o[5].agrees & o[2]).astype(int) for o in outcomes])
+    scores = np.stack([(o.cmp.agrees & o.applicable).astype(int) for o in outcomes])
     keys = [tuple(r) for r in wide[group].astype(str).itertuples(index=False)]
     totals: dict[tuple[Any, ...], np.ndarray] = {}
     for i, k in enumerate(keys):
@@ -148,17 +153,17 @@ def _report(
     ctx: RuleContext,
     p: Params,
     row: pd.Series,
-    left: str,
-    right: str,
+    formula: Formula,
     reported: Interval,
     expected: Interval,
-    cmp: Any,
+    cmp: Comparison,
     i: int,
     verdict: Severity,
 ) -> None:
     lang = ctx.lang
+    left, right = formula.target, formula.expression_text
     dec = as_int(row.get(f"{left}__dec"))
-    names = [left, *sorted(parse(right).names)]
+    names = [left, *sorted(formula.operands)]
     lines = [row[f"{n}__line"] for n in names if pd.notna(row[f"{n}__line"])]
     r, e = (
         fmt.number(reported.value[i], dec, lang),

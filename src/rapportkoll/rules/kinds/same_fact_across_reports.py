@@ -32,10 +32,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
 
+from rapportkoll.model.interval import Interval, compare
 from rapportkoll.model.text import fold
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.interval import Interval, compare
 from rapportkoll.rules.kinds._common import as_int, severity_for, verdicts
 from rapportkoll.rules.registry import RuleKind
 

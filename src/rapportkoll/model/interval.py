@@ -87,6 +87,15 @@ class Interval:
     def scaled(self, factor: float) -> Interval:
         return self * factor
 
+    def meets(self, other: Interval, slack: float = 1e-9) -> npt.NDArray[np.bool_]:
+        """Where the two intervals overlap: the values can be the same number."""
+        return (self.low <= other.high + slack) & (other.low <= self.high + slack)
+
+    @property
+    def bounded(self) -> npt.NDArray[np.bool_]:
+        """Where both bounds are finite (a division by an interval spanning 0 is not)."""
+        return np.isfinite(self.low) & np.isfinite(self.high)
+
 
 def _lift(other: object) -> Interval:
     if isinstance(other, Interval):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 from rapportkoll.ingest.normalize import (
     fold,
@@ -21,6 +21,7 @@ from rapportkoll.ingest.normalize import (
     swedish_date,
 )
 from rapportkoll.ingest.profile import Profile
+from rapportkoll.ingest.rows import SourceRows
 from rapportkoll.ingest.source import Source
 from rapportkoll.model.bundle import Bundle, TableBuilder
 
@@ -59,7 +60,7 @@ def split_cells(line: str) -> list[str] | None:
 
 
 @dataclass
-class _State:
+class _State(SourceRows):
     """What the reader has seen so far in one file."""
 
     source: Source
@@ -70,10 +71,8 @@ class _State:
     goal_bedomning: str | None = None
     table_header: list[str] | None = None
 
-    def add(self, name: str, line: int, /, **row: Any) -> None:
-        self.builder.add(
-            name, report=self.source.report, file=self.source.path, line=line, **row
-        )
+    def provenance(self) -> tuple[str, str]:
+        return self.source.report, self.source.path
 
 
 class MarkdownReader:

@@ -7,6 +7,7 @@ from typing import Any
 
 from rapportkoll.ingest.normalize import fold
 from rapportkoll.ingest.profile import Profile
+from rapportkoll.ingest.rows import SourceRows
 from rapportkoll.ingest.source import Source
 from rapportkoll.ingest.vocabulary import Vocabulary, VocabularyMatch
 from rapportkoll.model.bundle import TableBuilder
@@ -16,7 +17,7 @@ DEFAULT_UNIT_SUFFIXES = ("avdelningen", "enheten", "kontoret", "tjansten", "dire
 
 
 @dataclass
-class OcrContext:
+class OcrContext(SourceRows):
     """One source being read. Line numbers given to methods are 1-based."""
 
     source: Source
@@ -54,31 +55,8 @@ class OcrContext:
             return tuple(fold(str(s)) for s in found)
         return DEFAULT_UNIT_SUFFIXES
 
-    def where(self, line: int) -> dict[str, Any]:
-        return {"report": self.source.report, "file": self.source.path, "line": line}
-
-    def add(self, name: str, line: int, **row: Any) -> None:
-        self.builder.add(name, **self.where(line), **row)
-
-    def issue(
-        self,
-        line: int,
-        issue: str,
-        table: str,
-        text: str,
-        message: str,
-        candidates: list[str] | None = None,
-    ) -> None:
-        """Report a value that could not be read with confidence (never guessed)."""
-        self.add(
-            "extraction_issues",
-            line,
-            issue=issue,
-            table=table,
-            text=text.strip(),
-            message=message,
-            candidates=" | ".join(candidates) if candidates else None,
-        )
+    def provenance(self) -> tuple[str, str]:
+        return self.source.report, self.source.path
 
     def term(self, field_name: str, text: str, line: int) -> VocabularyMatch | None:
         """Match ``text`` in a vocabulary; a repaired match becomes a repairs row."""

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapportkoll.ingest.profile import Profile
+from rapportkoll.ingest.rows import SourceRows
 from rapportkoll.model.bundle import TableBuilder
 
 
@@ -221,7 +222,7 @@ def folded(text: str) -> str:
 
 
 @dataclass
-class Context:
+class Context(SourceRows):
     """What every part of the reader shares while reading one source."""
 
     path: str
@@ -235,27 +236,8 @@ class Context:
     consumed: set[int] = field(default_factory=set)
     known_ansvarig: set[str] = field(default_factory=set)
 
-    def add(self, name: str, line: int, /, **row: object) -> None:
-        self.builder.add(name, report=self.report, file=self.path, line=line, **row)
-
-    def issue(
-        self,
-        line: int,
-        issue: str,
-        table: str,
-        text: str,
-        message: str,
-        candidates: str | None = None,
-    ) -> None:
-        self.add(
-            "extraction_issues",
-            line,
-            issue=issue,
-            table=table,
-            text=text,
-            message=message,
-            candidates=candidates,
-        )
+    def provenance(self) -> tuple[str, str]:
+        return self.report, self.path
 
     def profile_columns(self, name: str) -> list[str]:
         return list(self.vocab.profile.indicator_columns.get(name, []))

@@ -10,13 +10,23 @@ that whitelist and bounded in size.
 from __future__ import annotations
 
 import ast
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rapportkoll.model.interval import Interval
 
 MAX_LENGTH = 500
 MAX_NODES = 100
+
+# The four operations, shared with the rule-expression language (rules/expr.py).
+ARITHMETIC: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
 
 _ALLOWED = (
     ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.UnaryOp, ast.USub, ast.UAdd,
@@ -87,11 +97,7 @@ def _evaluate(node: ast.expr, lookup: Callable[[str], Interval]) -> Interval:
         inner = _evaluate(node.operand, lookup)
         return -inner if isinstance(node.op, ast.USub) else inner
     assert isinstance(node, ast.BinOp)
-    left, right = _evaluate(node.left, lookup), _evaluate(node.right, lookup)
-    if isinstance(node.op, ast.Add):
-        return left + right
-    if isinstance(node.op, ast.Sub):
-        return left - right
-    if isinstance(node.op, ast.Mult):
-        return left * right
-    return left / right
+    result: Interval = ARITHMETIC[type(node.op)](
+        _evaluate(node.left, lookup), _evaluate(node.right, lookup)
+    )
+    return result

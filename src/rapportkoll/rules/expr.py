@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rapportkoll.model.formula import ARITHMETIC
 from rapportkoll.model.text import fold
 
 MAX_LENGTH = 2000
@@ -254,16 +255,14 @@ class Evaluator:
         left, right = self._eval(node.left), self._eval(node.right)
         if any(isinstance(v, str | list | bytes) for v in (left, right)):
             raise ExpressionError("arithmetic is only allowed on numbers")
+        if (
+            isinstance(node.op, ast.Div)
+            and isinstance(right, int | float)
+            and right == 0
+        ):
+            raise ExpressionError("division by zero")
         try:
-            if isinstance(node.op, ast.Add):
-                return left + right
-            if isinstance(node.op, ast.Sub):
-                return left - right
-            if isinstance(node.op, ast.Mult):
-                return left * right
-            if isinstance(right, int | float) and right == 0:
-                raise ExpressionError("division by zero")
-            return left / right
+            return ARITHMETIC[type(node.op)](left, right)
         except TypeError as exc:
             raise ExpressionError(
                 f"cannot compute {ast.unparse(node)}: {exc}"
@@ -302,9 +301,17 @@ def _compare(op: ast.cmpop, left: Any, right: Any) -> Any:
     return bool(out) if not isinstance(out, np.ndarray) else out
 
 
+def _truthy(series: pd.Series) -> pd.Series:
+    """A boolean mask from any column: empty cells are false, else Python truthiness."""
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series.fillna(False).astype(bool)
+    flags = [bool(v) and not pd.isna(v) for v in series]
+    return pd.Series(flags, index=series.index, dtype=bool)
+
+
 def _as_bool(value: Any) -> Any:
     if isinstance(value, pd.Series):
-        return value.fillna(False).astype(bool)
+        return _truthy(value)
     return bool(value) if not pd.isna(value) else False
 
 
@@ -332,5 +339,5 @@ def frame_mask(
 
     result = Evaluator(lookup).evaluate(expression)
     if isinstance(result, pd.Series):
-        return result.fillna(False).astype(bool)
+        return _truthy(result)
     return pd.Series(bool(result), index=frame.index)

@@ -32,6 +32,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
 
+from rapportkoll.findings import Severity
 from rapportkoll.model.interval import Interval, compare
 from rapportkoll.model.text import fold
 from rapportkoll.rules import fmt
@@ -116,7 +117,7 @@ def _report(
     row: pd.Series,
     diff: float,
     tol: float,
-    verdict: object,
+    verdict: Severity,
 ) -> None:
     dec = as_int(row.get("decimals"))
     unit = " %" if str(row.get("unit")) == "%" else ""
@@ -138,7 +139,7 @@ def _report(
         reported=float(row["value"]),
         difference=float(diff),
         tolerance=float(tol),
-        severity=severity_for(verdict, ctx.spec.severity),  # type: ignore[arg-type]
+        severity=severity_for(verdict, ctx.spec.severity),
     )
 
 

@@ -53,21 +53,25 @@ def as_int(value: object, default: int = 0) -> int:
         return default
 
 
-def uncertain_lines(bundle: Bundle, table: str | None = None) -> set[tuple[str, int]]:
-    """(file, line) of values the reader could not read with confidence.
+def uncertain(bundle: Bundle, rows: pd.DataFrame) -> pd.Series:
+    """Rows printed on a line where the reader could not read a value with confidence.
 
-    Arithmetic on such a row would report the reading, not the report: the
-    extraction finding (EXT01) already points at the line, so sums and formulas
-    that involve it are skipped rather than reported twice.
+    Arithmetic or comparisons on such a row would report the reading, not the
+    report: the extraction finding (EXT01) already points at the line, so rules
+    leave these rows out (or skip the sums that involve them) instead of reporting
+    the same line twice with a guessed number.
     """
     issues = bundle.table("extraction_issues")
-    if issues.empty:
-        return set()
-    if table is not None:
-        issues = issues[issues["table"].isna() | (issues["table"] == table)]
-    return {
+    if issues.empty or rows.empty:
+        return pd.Series(False, index=rows.index)
+    lines = {
         (str(f), int(n)) for f, n in zip(issues["file"], issues["line"], strict=True)
     }
+    flags = [
+        (str(f), int(n)) in lines
+        for f, n in zip(rows["file"], rows["line"], strict=True)
+    ]
+    return pd.Series(flags, index=rows.index, dtype=bool)
 
 
 def reports_with_issues(bundle: Bundle, table: str) -> set[str]:

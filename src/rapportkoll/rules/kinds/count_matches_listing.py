@@ -88,13 +88,8 @@ def run(ctx: RuleContext) -> KindResult:
     if p.check_unlisted:
         # A matrix row the reader could not read is absent; EXT01 reports that line.
         doubtful = reports_with_issues(ctx.bundle, str(ctx.spec.table))
-        _unlisted(
-            ctx,
-            p,
-            counts[~counts["report"].isin(doubtful)],
-            found.reset_index(),
-            key_cols,
-        )
+        listed = found.reset_index()
+        _unlisted(ctx, p, counts, listed[~listed["report"].isin(doubtful)], key_cols)
     return ctx.result
 
 

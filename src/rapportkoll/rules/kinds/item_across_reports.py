@@ -7,7 +7,9 @@ What it checks:
     (later report still "Enligt plan"); ``check: status`` flags a status going
     backwards (Slutförd → Påbörjad → Ej påbörjad); ``check: deadline_changed`` flags
     any change of a deadline already decided (e.g. a verksamhetsberättelse's table of
-    new deadlines against the next delårsrapport; use ``organisation: any`` when the
+    new deadlines against the next delårsrapport; ``decided_in`` names the document
+    types whose deadlines count as decisions, so a first report's planned deadline
+    being replaced by a decided new one is not flagged; use ``organisation: any`` when the
     two documents are issued by different bodies); ``check: vanished`` flags an item
     that was not finished in the earlier report and is missing from the later one
     (only when its slutdatum falls in or after the later report's period).
@@ -47,6 +49,7 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
     check: Literal["deadline", "deadline_changed", "status", "vanished"]
     organisation: Literal["same", "any"] = "same"
+    decided_in: list[str] | None = None  # doc types whose deadlines are decisions
     min_similarity: float = 88.0
     status_order: list[str] = ["Ej påbörjad", "Påbörjad", "Slutförd"]
     on_plan: str = "Enligt plan"
@@ -111,7 +114,9 @@ def run(ctx: RuleContext) -> KindResult:
         ctx.count([after["report"]])
         if p.check == "deadline":
             _deadline(ctx, p, before, after)
-        elif p.check == "deadline_changed":
+        elif p.check == "deadline_changed" and (
+            p.decided_in is None or first_str(before.get("doc_type")) in p.decided_in
+        ):
             _deadline_changed(ctx, before, after)
         elif p.check == "status":
             _status(ctx, p, before, after)

@@ -43,7 +43,7 @@ from rapportkoll.rules.kinds._common import (
     as_int,
     interval_of,
     severity_for,
-    uncertain_lines,
+    uncertain,
     verdicts,
 )
 from rapportkoll.rules.registry import RuleKind
@@ -68,13 +68,7 @@ def run(ctx: RuleContext) -> KindResult:
     rows = rows.assign(
         _part=frame_mask(rows, p.parts), _total=frame_mask(rows, p.total)
     )
-    uncertain = uncertain_lines(ctx.bundle)
-    rows = rows.assign(
-        _uncertain=[
-            (str(f), int(n)) in uncertain
-            for f, n in zip(rows["file"], rows["line"], strict=True)
-        ]
-    )
+    rows = rows.assign(_uncertain=uncertain(ctx.bundle, rows))
     if p.empty_as_zero:
         rows.loc[rows["_part"], "value"] = rows.loc[rows["_part"], "value"].fillna(0.0)
     parts = rows[rows["_part"] & rows["value"].notna()]

@@ -42,7 +42,7 @@ from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.kinds._common import (
     as_int,
     severity_for,
-    uncertain_lines,
+    uncertain,
     verdicts,
 )
 from rapportkoll.rules.kinds._wide import widen
@@ -92,13 +92,7 @@ def run(ctx: RuleContext) -> KindResult:
     rows = ctx.rows()
     if rows.empty:
         return ctx.result
-    uncertain = uncertain_lines(ctx.bundle)
-    rows = rows[
-        [
-            (str(f), int(n)) not in uncertain
-            for f, n in zip(rows["file"], rows["line"], strict=True)
-        ]
-    ]
+    rows = rows[~uncertain(ctx.bundle, rows)]
     wide = widen(rows, p.row_key, p.column_field, names)
     if wide.empty:
         return ctx.result

@@ -37,7 +37,7 @@ from rapportkoll.model.interval import Interval, compare
 from rapportkoll.model.text import fold
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.kinds._common import as_int, severity_for, verdicts
+from rapportkoll.rules.kinds._common import uncertain, as_int, severity_for, verdicts
 from rapportkoll.rules.registry import RuleKind
 
 
@@ -74,7 +74,11 @@ def run(ctx: RuleContext) -> KindResult:
     p = ctx.params
     assert isinstance(p, Params)
     rows = ctx.rows()
-    rows = rows[rows["value"].notna() & rows["period_end"].notna()]
+    rows = rows[
+        rows["value"].notna()
+        & rows["period_end"].notna()
+        & ~uncertain(ctx.bundle, rows)
+    ]
     if rows.empty or rows["report"].nunique() < 2:
         return ctx.result
     canon = _canonical_names(

@@ -120,10 +120,10 @@ def _cut_off(ctx: RuleContext, p: Params, rows: pd.DataFrame) -> None:
             or words[-1].casefold() not in dangling
         ):
             continue
-        following = (
-            str(nxt["text"]).strip() if nxt and nxt["file"] == cur["file"] else ""
-        )
-        if following and not following[0].isupper():
+        same_file = nxt is not None and nxt["file"] == cur["file"]
+        following = str(nxt["text"]).strip() if nxt is not None and same_file else ""
+        adjacent = same_file and int(nxt["line"]) == int(cur["line"]) + 1  # type: ignore[index]
+        if adjacent or (following and not following[0].isupper()):
             continue
         ctx.add(
             message=ctx.t(

@@ -48,7 +48,7 @@ class FindingView:
 @dataclass
 class ReportView:
     name: str
-    meta: dict[str, Any]
+    meta: list[str]
     counts: dict[str, int]
     waived: int
     areas: list[tuple[str, dict[str, int]]]
@@ -102,6 +102,22 @@ def _report_views(report: RunReport, lang: str) -> list[ReportView]:
     ]
 
 
+def _meta_line(meta: dict[str, Any]) -> list[str]:
+    """What a reader wants to see of a report, in reading order."""
+    start, end = meta.get("period_start"), meta.get("period_end")
+    period = f"{start or '…'} – {end}" if end else None
+    parts = [
+        meta.get("title"),
+        meta.get("organisation"),
+        meta.get("doc_type"),
+        period,
+        meta.get("unit"),
+        meta.get("file"),
+        meta.get("profile"),
+    ]
+    return [str(p) for p in parts if p not in (None, "")]
+
+
 def _report_view(
     name: str, meta: dict[str, Any], report: RunReport, lang: str
 ) -> ReportView:
@@ -118,7 +134,7 @@ def _report_view(
     counts = Counter(f.severity.value for f in active)
     return ReportView(
         name=name,
-        meta={k: v for k, v in meta.items() if k != "report" and v not in (None, "")},
+        meta=_meta_line(meta),
         counts={s.value: counts.get(s.value, 0) for s in SEVERITIES},
         waived=len(own) - len(active),
         areas=sorted(areas.items()),

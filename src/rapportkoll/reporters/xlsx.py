@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rapportkoll.findings import Finding, RunReport, Severity
 from rapportkoll.reporters.i18n import label, outcome_label, severity_label
 
+_W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 FIXED_TIME = datetime(2000, 1, 1)  # no timestamps: same input, same bytes
 COLUMNS = (
     ("severity", 10), ("code", 8), ("rule", 34), ("report", 16), ("file", 34),
@@ -115,5 +117,10 @@ def _fixed_zip(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
+            member = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps 'modified' with the clock at save time, whatever
+                # the workbook says: a run crossing a second gave different bytes.
+                member = _W3CDTF.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", member)
+            dst.writestr(fixed, member)
     return out.getvalue()

@@ -5,8 +5,11 @@ What it checks:
     selected by ``parts`` are summed with interval arithmetic and compared with each
     row selected by ``total``. Each printed value stands for ± half a unit of its last
     printed digit, so the sum agrees when the intervals meet. Groups holding a cell
-    the reader could not read with confidence are left to EXT01. With
-    ``empty_as_zero`` empty part cells count as 0 (an empty total is REQ01's).
+    the reader could not read with confidence — a row it read with doubt, or a
+    line between the group's first and last row it could not read at all — are
+    left to EXT01. Percentages do not add up: a group with a value in % is not
+    summed. With ``empty_as_zero`` empty part cells count as 0 (an empty total is
+    REQ01's).
 
 Why it matters:
     A unit table whose rows do not add up to the printed total means a row was
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -69,6 +73,12 @@ def run(ctx: RuleContext) -> KindResult:
         _part=frame_mask(rows, p.parts), _total=frame_mask(rows, p.total)
     )
     rows = rows.assign(_uncertain=uncertain(ctx.bundle, rows))
+    rows = rows[~_ratio_groups(rows, p.group_by)]
+    if rows.empty:
+        return ctx.result
+    rows = rows.assign(
+        _uncertain=rows["_uncertain"] | _unread_within(ctx, rows, p.group_by)
+    )
     if p.empty_as_zero:
         rows.loc[rows["_part"], "value"] = rows.loc[rows["_part"], "value"].fillna(0.0)
     parts = rows[rows["_part"] & rows["value"].notna()]
@@ -114,6 +124,45 @@ def run(ctx: RuleContext) -> KindResult:
                 ctx, p, merged.iloc[i], cmp.difference[i], cmp.tolerance[i], verdict
             )
     return ctx.result
+
+
+def _ratio_groups(rows: pd.DataFrame, group_by: list[str]) -> pd.Series:
+    """Rows of a group holding a percentage: shares and ratios are not additive."""
+    if "unit" not in rows.columns:
+        return pd.Series(False, index=rows.index)
+    is_pct = rows["unit"].astype("string").fillna("").str.strip().eq("%")
+    return is_pct.groupby([rows[g] for g in group_by], dropna=False).transform("any")
+
+
+def _unread_within(
+    ctx: RuleContext, rows: pd.DataFrame, group_by: list[str]
+) -> pd.Series:
+    """Rows of a group whose line span holds a line the reader could not read.
+
+    A row the reader gave up on adds no part to the sum, so the parts it did read
+    fall short of the total by exactly that row: the sum says nothing then.
+    """
+    issues = ctx.bundle.table("extraction_issues")
+    if issues.empty:
+        return pd.Series(False, index=rows.index)
+    keys = [rows[g] for g in group_by]
+    span = rows.assign(
+        _lo=rows["line"].groupby(keys, dropna=False).transform("min"),
+        _hi=rows["line"].groupby(keys, dropna=False).transform("max"),
+    )
+    by_file: dict[str, list[int]] = {}
+    for f, n in zip(issues["file"], issues["line"], strict=True):
+        by_file.setdefault(str(f), []).append(int(n))
+    sorted_lines = {f: np.sort(np.asarray(v)) for f, v in by_file.items()}
+    flags = []
+    for f, lo, hi in zip(span["file"], span["_lo"], span["_hi"], strict=True):
+        lines = sorted_lines.get(str(f))
+        if lines is None:
+            flags.append(False)
+            continue
+        i = int(np.searchsorted(lines, int(lo)))
+        flags.append(i < len(lines) and int(lines[i]) <= int(hi))
+    return pd.Series(flags, index=rows.index, dtype=bool)
 
 
 def _report(

@@ -71,12 +71,15 @@ def _read_investment_table(
     totals = [fold(t) for t in spec.get("total_rows", ["Totalt"])]
     ctx.used.add(head)
     position = 0
+    after_total = False
     for n in range(head + 1, end):
         text = ctx.text(n).strip()
         words = text.replace("|", " | ").split()
         values = [w for w in words if is_value_token(w) or _PERCENT.match(w)]
         if len(values) < 2:
-            if text and len(text) < _PROSE:
+            # Short lines inside the table are its headings; after the total row
+            # they are the prose that follows it (a wrapped sentence's last line).
+            if text and len(text) < _PROSE and not after_total:
                 ctx.used.add(n)
             continue
         if len(text) > _PROSE and len(values) < 4:
@@ -90,6 +93,7 @@ def _read_investment_table(
             continue
         label, numbers = row
         kind = "total" if any(fold(label).startswith(t) for t in totals) else "part"
+        after_total = after_total or kind == "total"
         for column, number in zip(columns, numbers, strict=True):
             if number is not None:
                 ctx.add(

@@ -4,7 +4,9 @@ What it checks:
     The same uppdrag or nämndinitiativ (title matched after folding case and
     diacritics, then by close spelling) in consecutive reports of one organisation:
     ``check: deadline`` flags a slutdatum moved without the prognosis saying so
-    (later report still "Enligt plan"); ``check: status`` flags a status going
+    (later report still "Enligt plan") — unless a report of a ``decided_in`` type
+    issued in between lists the item among its decided new deadlines, which makes
+    the move a decision, not a silence; ``check: status`` flags a status going
     backwards (Slutförd → Påbörjad → Ej påbörjad); ``check: deadline_changed`` flags
     any change of a deadline already decided (e.g. a verksamhetsberättelse's table of
     new deadlines against the next delårsrapport; ``decided_in`` names the document
@@ -113,7 +115,8 @@ def run(ctx: RuleContext) -> KindResult:
             continue
         ctx.count([after["report"]])
         if p.check == "deadline":
-            _deadline(ctx, p, before, after)
+            if not _decided_between(rows, p, before, after):
+                _deadline(ctx, p, before, after)
         elif p.check == "deadline_changed" and (
             p.decided_in is None or first_str(before.get("doc_type")) in p.decided_in
         ):
@@ -121,6 +124,28 @@ def run(ctx: RuleContext) -> KindResult:
         elif p.check == "status":
             _status(ctx, p, before, after)
     return ctx.result
+
+
+def _decided_between(
+    rows: pd.DataFrame, p: Params, before: pd.Series, after: pd.Series
+) -> bool:
+    """A ``decided_in`` report between the two lists this item (a decided move)."""
+    if not p.decided_in:
+        return False
+    start, end = first_str(before["period_end"]), first_str(after["period_end"])
+    ends = rows["period_end"].astype(str)
+    decisions = rows[
+        rows["doc_type"].isin(p.decided_in) & (ends >= start) & (ends <= end)
+    ]
+    if decisions.empty:
+        return False
+    match = process.extractOne(
+        fold(str(after["title"])),
+        [fold(t) for t in decisions["title"].astype(str)],
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=p.min_similarity,
+    )
+    return match is not None
 
 
 def _ref(row: pd.Series) -> str:

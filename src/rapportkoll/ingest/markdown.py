@@ -193,13 +193,23 @@ def _item_row(state: _State, number: int, header: list[str], cells: list[str]) -
         return
     column, text = filled[0]
     prognos = match_vocabulary(column, vocab.get("prognos", {}))
+    slutdatum = swedish_date(text)
+    if slutdatum is None:
+        state.add(
+            "extraction_issues",
+            number,
+            issue="ambiguous",
+            table="items",
+            text=text,
+            message="tidplanen anger inget fullständigt datum (dag, månad och år)",
+        )
     state.add(
         "items",
         number,
         kind=kind,
         title=title,
         prognos=prognos,
-        slutdatum=swedish_date(text),
+        slutdatum=slutdatum,
         comment=text,
         title_line=number,
         comment_line=number,

@@ -6,7 +6,8 @@ What it checks:
     (e.g. the matrix's total column) and require ``value``. A column that is empty
     for every row of a report is taken as absent from that report's layout (e.g. a
     tjänsteskrivelse's table of deadlines has no ansvarig) and not flagged, unless
-    ``skip_absent_columns`` is false.
+    ``skip_absent_columns`` is false. A cell on a line where the reader could not
+    read a value with confidence is not called empty: EXT01 reports that line.
 
 Why it matters:
     An empty ansvarig, status or slutdatum makes an uppdrag impossible to follow up;
@@ -28,7 +29,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.kinds._common import first_str
+from rapportkoll.rules.kinds._common import first_str, uncertain
 from rapportkoll.rules.registry import RuleKind
 
 
@@ -55,6 +56,7 @@ def run(ctx: RuleContext) -> KindResult:
         if p.skip_absent_columns:
             all_empty = empty.groupby(rows["report"]).transform("all")
             empty &= ~all_empty
+        empty &= ~uncertain(ctx.bundle, rows)
         for _, row in rows[empty].iterrows():
             label = " · ".join(first_str(row.get(c)) for c in p.label if c in row)
             ctx.add(

@@ -263,7 +263,7 @@ class Relation:
         return self.formula.target
 
     @property
-    def columns(self) -> set[str]:
+    def columns(self) -> frozenset[str]:
         return self.formula.columns
 
     def holds(self, values: Mapping[str, Number | None]) -> bool | None:
@@ -387,42 +387,68 @@ def _contribution(reading: Reading | None, col: int) -> tuple[float, float]:
     return (0.0, 0.0) if cell is None else (cell.number.value, cell.number.half_unit)
 
 
-def _feasible(
-    candidate: Reading,
+@dataclass(frozen=True)
+class _OtherRows:
+    """One column of a sum group seen from one open row: the total, the half units
+    the other rows add to the tolerance (in order) and every sum they can make."""
+
+    column: int
+    total: Number
+    half_units: tuple[float, ...]
+    sums: frozenset[float]
+
+
+def _other_rows(
     row: int,
     domains: Mapping[int, Sequence[Reading]],
     fixed: Sequence[Choice],
     group: SumGroup,
-) -> bool:
-    """Can the group's column sums still hold with ``candidate`` for ``row``?
-
-    Each column is checked on its own (other open rows may take any of their
-    candidates per column): a relaxation, so a candidate it rejects is impossible.
-    """
+) -> list[_OtherRows]:
+    """What the other rows of ``group`` allow, column by column, computed once per
+    row rather than once per candidate. A column whose sums exceed
+    ``MAX_COMBINATIONS`` is left out (it cannot rule a candidate out)."""
     total_reading = fixed[group.total].reading
+    out: list[_OtherRows] = []
     for col in group.columns:
         total = None if total_reading is None else total_reading.cells[col]
         if total is None:
             continue
-        value, tol = _contribution(candidate, col)
         sums = {0.0}
-        tol += total.number.half_unit
+        half_units: list[float] = []
         for part in group.parts:
             if part == row:
                 continue
             if part in domains:
                 options = {_contribution(r, col) for r in domains[part]}
-                tol += max(h for _, h in options)
+                half_units.append(max(h for _, h in options))
                 sums = {round(s + v, 9) for s in sums for v, _ in options}
                 if len(sums) > MAX_COMBINATIONS:
                     break
             else:
                 v, h = _contribution(fixed[part].reading, col)
                 sums = {round(s + v, 9) for s in sums}
-                tol += h
+                half_units.append(h)
         else:
-            if not any(abs(total.number.value - value - s) <= tol + 1e-9 for s in sums):
-                return False
+            out.append(
+                _OtherRows(col, total.number, tuple(half_units), frozenset(sums))
+            )
+    return out
+
+
+def _feasible(candidate: Reading, others: Sequence[_OtherRows]) -> bool:
+    """Can the group's column sums still hold with ``candidate`` for this row?
+
+    Each column is checked on its own (other open rows may take any of their
+    candidates per column): a relaxation, so a candidate it rejects is impossible.
+    """
+    for other in others:
+        value, tol = _contribution(candidate, other.column)
+        tol += other.total.half_unit
+        for h in other.half_units:
+            tol += h
+        total = other.total.value
+        if not any(abs(total - value - s) <= tol + 1e-9 for s in other.sums):
+            return False
     return True
 
 
@@ -437,11 +463,8 @@ def _propagate(
             if not choices[group.total].resolved:
                 continue
             for row in (p for p in group.parts if p in domains):
-                keep = [
-                    c
-                    for c in domains[row]
-                    if _feasible(c, row, domains, choices, group)
-                ]
+                others = _other_rows(row, domains, choices, group)
+                keep = [c for c in domains[row] if _feasible(c, others)]
                 if keep and len(keep) < len(domains[row]):
                     domains[row], changed = keep, True
     return domains

@@ -13,6 +13,7 @@ import ast
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from rapportkoll.model.interval import Interval
@@ -69,13 +70,15 @@ class Formula:
                 raise ValueError(f"formula {text!r} uses {type(node).__name__}")
         return cls(text, left.strip(), right.strip(), expression)
 
-    @property
-    def operands(self) -> set[str]:
+    @cached_property
+    def operands(self) -> frozenset[str]:
         """The column names on the right-hand side."""
-        return {n.id for n in ast.walk(self.expression) if isinstance(n, ast.Name)}
+        return frozenset(
+            n.id for n in ast.walk(self.expression) if isinstance(n, ast.Name)
+        )
 
-    @property
-    def columns(self) -> set[str]:
+    @cached_property
+    def columns(self) -> frozenset[str]:
         return self.operands | {self.target}
 
     def evaluate(self, lookup: Callable[[str], Interval]) -> Interval:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 MINUS_SIGNS = "-−–‒"
@@ -40,6 +41,7 @@ class Number:
         return self.value + self.half_unit
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_number(text: str) -> Number | None:
     """Parse one Swedish-printed number ('-2 096', '4,5%', '296.0%', '− 6 279').
 
@@ -51,7 +53,7 @@ def parse_number(text: str) -> Number | None:
     m = _NUMBER_RE.match(raw)
     if m is None:
         return None
-    digits = re.sub(r"[ \u00a0\u202f]", "", m.group("int"))
+    digits = _GROUP_SPACE.sub("", m.group("int"))
     frac = m.group("frac") or ""
     value = float(f"{digits}.{frac}" if frac else digits)
     sign = m.group("sign") or ""
@@ -137,8 +139,12 @@ def segmentations(
     return results
 
 
+_DECIMALS_RE = re.compile(r"\d[.,]\d")
+_GROUP_SPACE = re.compile(r"[ \u00a0\u202f]")
+
+
 def _has_decimals(token: str) -> bool:
-    return bool(re.search(r"\d[.,]\d", token))
+    return bool(_DECIMALS_RE.search(token))
 
 
 def is_number_token(token: str) -> bool:

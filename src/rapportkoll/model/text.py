@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower-case, strip diacritics (å→a, ö→o) and collapse whitespace."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

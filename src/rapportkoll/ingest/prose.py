@@ -681,9 +681,21 @@ def _bind(sentence: str, nums: list[_Num], vocab: _Vocabulary) -> None:
     _spread_varav(nums)
 
 
+class _KeepLengthTable(dict[int, str]):
+    """Per-character folds for ``str.translate``, computed on first sight."""
+
+    def __missing__(self, key: int) -> str:
+        char = chr(key)
+        folded = self[key] = f if len(f := fold(char)) == 1 else char.lower()
+        return folded
+
+
+_KEEP_LENGTH = _KeepLengthTable()
+
+
 def _fold_keep_length(text: str) -> str:
     """Fold like ``fold`` but character by character, so offsets still match."""
-    return "".join(f if len(f := fold(c)) == 1 else c.lower() for c in text)
+    return text.translate(_KEEP_LENGTH)
 
 
 _CLAUSE_BREAK: Final = re.compile(r"[,;:]|\s[-–]\s")

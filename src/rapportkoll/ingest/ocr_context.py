@@ -14,6 +14,16 @@ from rapportkoll.model.bundle import TableBuilder
 from rapportkoll.model.numbers import Number
 
 DEFAULT_UNIT_SUFFIXES = ("avdelningen", "enheten", "kontoret", "tjansten", "direktor")
+DEFAULT_INDICATOR_HEADER_WORDS = (
+    "indikator",
+    "utfal",
+    "mal",
+    "progno",
+    "bedo",
+    "trend",
+    "ansvarig",
+    "avdelning",
+)
 
 
 @dataclass
@@ -54,6 +64,22 @@ class OcrContext(SourceRows):
         if isinstance(found, list):
             return tuple(fold(str(s)) for s in found)
         return DEFAULT_UNIT_SUFFIXES
+
+    @property
+    def unit_stems(self) -> tuple[str, ...]:
+        """Word parts that mark a unit name inside a cell ('Ekonomiavdelning')."""
+        found = self.settings.get("unit_stems")
+        if isinstance(found, list):
+            return tuple(fold(str(s)) for s in found)
+        return tuple(s[:5] for s in self.unit_suffixes)
+
+    @property
+    def indicator_header_words(self) -> tuple[str, ...]:
+        """Starts of the words an indicator table's header lines are made of."""
+        found = self.settings.get("indicator_header_words")
+        if isinstance(found, list):
+            return tuple(fold(str(s)) for s in found)
+        return DEFAULT_INDICATOR_HEADER_WORDS
 
     def provenance(self) -> tuple[str, str]:
         return self.source.report, self.source.path

@@ -26,7 +26,6 @@ from rapportkoll.ingest.vocabulary import VocabularyMatch, ocr_fold
 from rapportkoll.model.numbers import Number
 
 _YEAR = re.compile(r"^(20\d\d)\D*$")
-_UNIT_STEMS = ("avdel", "enhet", "kontor", "tjanst", "direkt", "center")
 _SHORT = 35
 _MAX_CONTINUATION = 6
 _MAX_HEADER_LINES = 5
@@ -106,25 +105,7 @@ def _header_line(ctx: OcrContext, n: int) -> bool:
         return True
     if _anchor(ctx, n) is not None:
         return False
-    known = (
-        "utfal",
-        "avdelning",
-        "aug",
-        "apr",
-        "jan",
-        "mal",
-        "progno",
-        "bedo",
-        "trend",
-        "ning",
-        "g",
-        "s",
-        "2",
-        "nin",
-        "indikator",
-        "(kf)",
-        "(namnd)",
-    )
+    known = ctx.indicator_header_words
     return all(
         len(w) == 1 or _YEAR.match(w) or fold(w).startswith(known) for w in words
     )
@@ -338,10 +319,12 @@ def _percent_below(ctx: OcrContext, row: _Row) -> bool:
 
 def _name(ctx: OcrContext, row: _Row) -> tuple[str, str | None]:
     words = [w for w in row.prefix if w != "|"]
-    at = next((i for i, w in enumerate(words) if i > 0 and _unit_word(w)), len(words))
+    at = next(
+        (i for i, w in enumerate(words) if i > 0 and _unit_word(ctx, w)), len(words)
+    )
     name, unit = words[:at], words[at:]
     for n in row.continuation:
-        cont = _name_part(ctx.text(n))
+        cont = _name_part(ctx, ctx.text(n))
         if cont:
             name.extend(cont)
         if unit and not fold(" ".join(unit)).endswith(ctx.unit_suffixes):
@@ -349,19 +332,19 @@ def _name(ctx: OcrContext, row: _Row) -> tuple[str, str | None]:
     return " ".join(name).strip(" |"), " ".join(unit) or None
 
 
-def _unit_word(word: str) -> bool:
+def _unit_word(ctx: OcrContext, word: str) -> bool:
     if word[-1:] in ".,;:":
         return False
     folded = fold(word)
-    return any(s in folded for s in _UNIT_STEMS) or (
+    return any(s in folded for s in ctx.unit_stems) or (
         word.endswith("-") and word[:1].isupper()
     )
 
 
-def _name_part(text: str) -> list[str]:
+def _name_part(ctx: OcrContext, text: str) -> list[str]:
     out: list[str] = []
     for w in tokens(text):
-        if w == "|" or _is_value(w) or _unit_word(w):
+        if w == "|" or _is_value(w) or _unit_word(ctx, w):
             break
         out.append(w)
     while out and len(out[-1]) <= 2 and out[-1].islower():
@@ -377,7 +360,7 @@ def _complete_unit(ctx: OcrContext, unit: list[str], words: list[str]) -> list[s
     for w in words:
         if w == "|" or _is_value(w):
             continue
-        if _unit_word(w) and not fold(" ".join(out)).endswith(ctx.unit_suffixes):
+        if _unit_word(ctx, w) and not fold(" ".join(out)).endswith(ctx.unit_suffixes):
             out.append(w)
         elif (
             len(w) <= 3

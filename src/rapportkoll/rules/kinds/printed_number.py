@@ -1,0 +1,167 @@
+"""FMT01 format.printed-number: numbers in one table printed in different styles.
+
+What it checks:
+    How each number was printed (the ``printed`` column), per group of rows
+    (``group_by``, e.g. report × table). With ``check: decimal_separator`` a group
+    whose values use both decimal comma and decimal point ("1,5" and "1.5") is
+    flagged once, at the lines of the less used style. With ``check: percent_sign``
+    a group where at least ``share`` of the values carry a per cent sign (or whose
+    ``name_column`` matches ``name_pattern``, e.g. a column called avvikelse_procent)
+    is flagged at each value printed without %. A value counts as carrying % when its
+    printed text or its unit says so (an OCR reader may find the sign on the next
+    line). Values on lines the reader flagged as uncertain are left to EXT01.
+
+Why it matters:
+    Mixed separators and missing per cent signs are the marks of figures pasted from
+    different sources or typed by hand; readers misread "1.500" and "1,500", and a
+    bare 26,9 in a column of percentages may be a different measure.
+
+Example rule:
+    - id: blandade-decimaltecken
+      kind: FMT01
+      severity: warning
+      table: indicators
+      params: {check: decimal_separator, group_by: [report]}
+      title: Blandade decimaltecken i samma tabell
+
+Example finding:
+    indicators: decimalkomma i 49 värden men decimalpunkt i 31 («296.0%»,
+    «295.0%», «157.9%» …) — rad 239, 254, 269 … +9 till
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from rapportkoll.rules import fmt
+from rapportkoll.rules.context import KindResult, RuleContext
+from rapportkoll.rules.kinds._common import first_str, uncertain
+from rapportkoll.rules.registry import RuleKind
+
+_DECIMAL = re.compile(r"\d([.,])\d+\s*%?\s*$")
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    check: Literal["decimal_separator", "percent_sign"]
+    group_by: list[str] = ["report", "table"]
+    share: float = 0.5
+    name_column: str | None = None
+    name_pattern: str | None = None
+    label: str | None = None
+
+
+def run(ctx: RuleContext) -> KindResult:
+    p = ctx.params
+    assert isinstance(p, Params)
+    rows = ctx.rows()
+    if rows.empty or "printed" not in rows.columns:
+        return ctx.result
+    rows = rows[~uncertain(ctx.bundle, rows)]
+    rows = rows[rows["printed"].astype("string").fillna("").str.strip() != ""]
+    if rows.empty:
+        return ctx.result
+    check = _separators if p.check == "decimal_separator" else _percent_signs
+    for _, group in rows.groupby(p.group_by, dropna=False, sort=True):
+        check(ctx, p, group)
+    return ctx.result
+
+
+def _separator(printed: object, decimals: object) -> str:
+    """',' or '.' when the value prints decimals, else ''."""
+    try:
+        has_decimals = decimals is not None and not pd.isna(decimals)  # type: ignore[call-overload]
+        if has_decimals and int(decimals) <= 0:  # type: ignore[call-overload]
+            return ""
+    except (TypeError, ValueError):
+        return ""
+    found = _DECIMAL.search(str(printed))
+    return found.group(1) if found else ""
+
+
+def _separators(ctx: RuleContext, p: Params, group: pd.DataFrame) -> None:
+    seps = pd.Series(
+        [
+            _separator(t, d)
+            for t, d in zip(group["printed"], group["decimals"], strict=True)
+        ],
+        index=group.index,
+    )
+    commas, points = int((seps == ",").sum()), int((seps == ".").sum())
+    ctx.count(group["report"].iloc[:1])
+    if not commas or not points:
+        return
+    minority = "." if points < commas or (points == commas) else ","
+    odd = group[seps == minority].sort_values("line")
+    examples = fmt.capped([f"«{x}»" for x in odd["printed"].astype(str)], 3, ctx.lang)
+    lines = [int(x) for x in odd["line"]]
+    where = _where(ctx, group, p)
+    ctx.add(
+        message=ctx.t(
+            f"{where}: decimalkomma i {commas} värden men decimalpunkt i {points} "
+            f"({examples}) — {fmt.line_range(lines, 'sv')}",
+            f"{where}: decimal comma in {commas} values but decimal point in {points} "
+            f"({examples}) — {fmt.line_range(lines, 'en')}",
+        ),
+        report=str(group["report"].iloc[0]),
+        file=str(odd["file"].iloc[0]),
+        lines=lines,
+        labels=[*_keys(group, p), "decimal_separator"],
+        expected="," if minority == "." else ".",
+        reported=minority,
+    )
+
+
+def _percent_signs(ctx: RuleContext, p: Params, group: pd.DataFrame) -> None:
+    printed = group["printed"].astype("string").fillna("")
+    unit = (
+        group["unit"].astype("string").fillna("")
+        if "unit" in group.columns
+        else pd.Series("", index=group.index)
+    )
+    signed = printed.str.contains("%", regex=False) | unit.str.strip().eq("%")
+    named = bool(
+        p.name_column
+        and p.name_pattern
+        and group[p.name_column]
+        .astype("string")
+        .fillna("")
+        .str.contains(p.name_pattern, case=False, regex=True)
+        .any()
+    )
+    ctx.count(group["report"].iloc[:1])
+    if not named and (not signed.any() or signed.mean() < p.share):
+        return
+    for _, row in group[~signed].iterrows():
+        label = first_str(row.get(p.label)) if p.label else ""
+        what = f"{_where(ctx, group, p)}{', ' + label if label else ''}"
+        ctx.add(
+            message=ctx.t(
+                f"{what}: «{row['printed']}» saknar procenttecken fast övriga värden "
+                f"är i procent — rad {row['line']}",
+                f"{what}: «{row['printed']}» has no per cent sign although the other "
+                f"values are percentages — line {row['line']}",
+            ),
+            report=str(row["report"]),
+            file=str(row["file"]),
+            lines=[row["line"]],
+            labels=[*_keys(group, p), label, "percent_sign"],
+            expected="%",
+            reported=str(row["printed"]),
+        )
+
+
+def _keys(group: pd.DataFrame, p: Params) -> list[str]:
+    return [first_str(group[g].iloc[0]) for g in p.group_by if g != "report"]
+
+
+def _where(ctx: RuleContext, group: pd.DataFrame, p: Params) -> str:
+    short = [k if len(k) <= 60 else k[:57].rstrip() + "…" for k in _keys(group, p)]
+    return " · ".join([ctx.spec.table or "", *short]).strip(" ·")
+
+
+KIND = RuleKind("FMT01", "format.printed-number", Params, run, __doc__ or "")

@@ -20,6 +20,7 @@ DOC_SECTIONS = ("What it checks", "Why it matters", "Example rule", "Example fin
 KIND_MODULES: tuple[str, ...] = (
     "parts_sum_to_total",
     "row_formula",
+    "row_comparison",
     "count_matches_listing",
     "conditional",
     "decision_table",
@@ -29,6 +30,7 @@ KIND_MODULES: tuple[str, ...] = (
     "item_across_reports",
     "required_cell",
     "text_pattern",
+    "printed_number",
     "schema",
     "extraction",
     "expectation_suite",

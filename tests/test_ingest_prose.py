@@ -98,7 +98,8 @@ def test_ratio_and_varav_counts_across_lines() -> None:
     # beräknas genomföras enligt plan"
     assert row(frame, "21", 28)["subject"] == "uppdrag"
     assert row(frame, "15", 29)["subject"] == "initiativ"
-    assert pd.isna(row(frame, "21", 28)["measure"])
+    assert row(frame, "21", 28)["measure"] == "total"
+    assert row(frame, "15", 29)["measure"] == "total"
     for printed, subject in [("20", "uppdrag"), ("13", "initiativ")]:
         claim = row(frame, printed, 29)
         assert (claim["subject"], claim["measure"]) == (subject, "enligt_plan")
@@ -240,6 +241,11 @@ def test_number_words() -> None:
 
 def test_later_than_planned_is_a_deviation() -> None:
     frame = claims(OCR, 244, 246)
-    assert row(frame, "tva", 245)["measure"] == "avvikelse"
+    # "Sex uppdrag är påbörjade, fyra … enligt plan och två … senare än planerat":
+    # four and two are parts of the six started ones (OCR: 'pabdrjade')
+    assert row(frame, "Sex", 244)["measure"] == "status_paborjad"
+    assert row(frame, "fyra", 244)["measure"] == "status_paborjad&enligt_plan"
+    assert row(frame, "tva", 245)["measure"] == "status_paborjad&avvikelse"
+    assert row(frame, "Tolv", 244)["measure"] == "status_slutford"
     assert row(frame, "5", 246)["measure"] == "avvikelse"
     assert row(frame, "13", 245)["measure"] == "enligt_plan"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
@@ -101,8 +101,38 @@ COUNT_MEASURES: Final[dict[str, tuple[str, ...]]] = {
         "inte påbörjad",
         "ej påbörjad",
     ),
-    "uppfyllt": ("når måluppfyllelse", "bedöms uppfyllas", "uppnås", "nås", "uppfylls"),
-    "ej_uppfyllt": ("inte nås", "inte bedöms uppfyllas", "ej uppnåtts", "inte når"),
+    "uppfyllt": (
+        "når måluppfyllelse",
+        "bedöms uppfyllas",
+        "uppnås",
+        "nås",
+        "uppfylls",
+        "förväntas nå",
+        "bedöms nå",
+        "prognostiseras nå",
+        "kommer nå",
+        "kommer att nå",
+        "når uppsatt",
+        "når uppsatta",
+    ),
+    "ej_uppfyllt": (
+        "inte nås",
+        "inte bedöms uppfyllas",
+        "ej uppnåtts",
+        "inte når",
+        "når inte",
+        "inte nå",
+        "inte förväntas nå",
+        "kommer inte nå",
+        "kommer inte att nå",
+    ),
+    "ej_bedomd": (
+        "inte kunna redovisas",
+        "kan inte redovisas",
+        "saknar jämförelsesiffror",
+        "saknar målvärde",
+        "saknar prognos",
+    ),
     "struken": ("struket", "struken", "strukna"),
 }
 
@@ -229,13 +259,59 @@ class _Vocabulary:
         return cls(
             measures=_phrases(subjects),
             count_measures=_phrases(counts),
-            count_nouns={fold(f): c for c, forms in nouns.items() for f in forms},
+            count_nouns=_Nouns(nouns),
         )
 
 
+class _Nouns(Mapping[str, str]):
+    """Folded noun form → what it counts; OCR'd forms ('ndmndinitiativ') too."""
+
+    def __init__(self, nouns: Mapping[str, Iterable[str]]) -> None:
+        self._exact = {fold(f): c for c, forms in nouns.items() for f in forms}
+        self._ocr = [
+            (re.compile("|".join(ocr_pattern(f) for f in forms)), c)
+            for c, forms in nouns.items()
+        ]
+
+    def __getitem__(self, word: str) -> str:
+        if word in self._exact:
+            return self._exact[word]
+        for pattern, noun in self._ocr:
+            if pattern.fullmatch(word):
+                return noun
+        raise KeyError(word)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._exact)
+
+    def __len__(self) -> int:
+        return len(self._exact)
+
+
 def _phrases(mapping: Mapping[str, Iterable[str]]) -> tuple[tuple[str, str], ...]:
-    pairs = [(fold(p), m) for m, phrases in mapping.items() for p in phrases]
-    return tuple(sorted(pairs, key=lambda t: -len(t[0])))
+    """(pattern, label) pairs, longest phrase first (see ``ocr_pattern``)."""
+    pairs = [
+        (fold(p), ocr_pattern(p), m) for m, phrases in mapping.items() for p in phrases
+    ]
+    return tuple((pat, m) for _f, pat, m in sorted(pairs, key=lambda t: -len(t[0])))
+
+
+# OCR of Swedish text reads 'ö' as 'é', 'd' or '6' ("genomférda", "pabdrjade"), 'ä' as
+# 'd' or '&' ("ndmndinitiativ", "&r") and 'å' as '&' ("n& måluppfyllelse").
+OCR_LETTERS: Final[dict[str, str]] = {"ö": "[oed6]", "ä": "[aed&]", "å": "[ad&]"}
+
+
+def ocr_pattern(phrase: str) -> str:
+    """A regex for a phrase in folded text, tolerating OCR's readings of å, ä, ö."""
+    out: list[str] = []
+    for char in phrase.casefold():
+        if char in OCR_LETTERS:
+            out.append(OCR_LETTERS[char])
+        elif char.isspace():
+            out.append(r"\s+")
+        else:
+            out.append(re.escape(fold(char) or char))
+    return "".join(out)
 
 
 # --- paragraphs and sentences --------------------------------------------------------
@@ -247,7 +323,12 @@ def _paragraphs(frame: pd.DataFrame) -> list[_Paragraph]:
     prev: tuple[Any, ...] | None = None
     for rec in frame.to_dict("records"):
         text = str(rec.get("text") or "")
-        key = (rec["report"], rec["file"], rec.get("sheet"), rec.get("section"))
+        key = (
+            rec["report"],
+            rec["file"],
+            _cell(rec.get("sheet")),
+            _cell(rec.get("section")),
+        )
         line = int(rec["line"])
         if not text.strip():
             current, prev = None, None
@@ -265,6 +346,15 @@ def _paragraphs(frame: pd.DataFrame) -> list[_Paragraph]:
         current.add(line, text, rec.get("sheet"), rec.get("section"))
         prev = (*key, line, text)
     return out
+
+
+def _cell(value: Any) -> Any:
+    """An empty cell as None: NaN never equals itself, so it would split paragraphs."""
+    return (
+        None
+        if value is None or (isinstance(value, float) and value != value)
+        else value
+    )
 
 
 def _is_heading(previous: str, text: str) -> bool:
@@ -333,6 +423,8 @@ def _sentence_claims(
     nums.sort(key=lambda n: n.start)
     _subjects(sentence, nums, words, vocab)
     _bind(sentence, nums, vocab)
+    _totals(sentence, nums)
+    _parts(nums)
     nouns = set(vocab.count_nouns.values())
     return [n for n in nums if _keep(n, nouns)]
 
@@ -454,7 +546,10 @@ def _word_number(
         prev = _word_before(words, m.start())
         countable = nxt in {"av", "ar", "har"} or prev == "utom"
         if not countable and nxt is not None:
-            countable = nxt in vocab.count_nouns
+            # "ett uppdrag som …" names one item; it does not count them
+            countable = (
+                nxt in vocab.count_nouns and _word_after_next(words, m.end()) != "som"
+            )
         if not countable:
             return None
     unit_m = _UNIT_RE.match(sentence, m.end())
@@ -490,6 +585,11 @@ def _word_after(words: list[tuple[int, int, str]], pos: int) -> str | None:
         if start >= pos:
             return word
     return None
+
+
+def _word_after_next(words: list[tuple[int, int, str]], pos: int) -> str | None:
+    after = [w for s, _e, w in words if s >= pos]
+    return after[1] if len(after) > 1 else None
 
 
 def _word_before(words: list[tuple[int, int, str]], pos: int) -> str | None:
@@ -674,8 +774,8 @@ def _bind(sentence: str, nums: list[_Num], vocab: _Vocabulary) -> None:
     _assign_phrases(
         folded, counts, vocab.count_measures + vocab.measures, "measure", 200
     )
-    direction_words = [(fold(w), 1) for w in POSITIVE] + [
-        (fold(w), -1) for w in NEGATIVE
+    direction_words = [(ocr_pattern(w), 1) for w in POSITIVE] + [
+        (ocr_pattern(w), -1) for w in NEGATIVE
     ]
     _assign_directions(folded, money, direction_words)
     _spread_varav(nums)
@@ -723,7 +823,7 @@ def _occurrences(
 ) -> list[tuple[int, int, Any]]:
     taken: list[tuple[int, int, Any]] = []
     for phrase, label in phrases:
-        pattern = r"(?<![\wåäö])" + re.escape(phrase)
+        pattern = r"(?<![\wåäö])" + phrase
         for m in re.finditer(pattern, folded):
             if not any(s < m.end() and m.start() < e for s, e, _ in taken):
                 taken.append((m.start(), m.end(), label))
@@ -795,3 +895,63 @@ def _spread_varav(nums: list[_Num]) -> None:
     if group and group[-1].measure:
         for num in group:
             num.measure = num.measure or group[-1].measure
+
+
+# --- totals and parts of a count -----------------------------------------------------
+
+TOTAL: Final = "total"
+_TOTAL_BEFORE: Final = re.compile(
+    r"(?:\barbeta(?:r|t|de)\b(?:\s+[\w-]+){0,3}\s+med|\bsammanlagt|\btotalt\s+finns)"
+    r"\s+$"
+)
+_OF_THE: Final = re.compile(r"\bav\s+de(?:\s+totalt)?\s+$")
+_VARAV_AFTER: Final = re.compile(r"^\s*[\w-]+(?:\s+[\w-]+)?\s*,?\s*varav\b")
+_AND_AFTER: Final = re.compile(r"^\s*[\w-]+\s+(?:och|samt)\s+$")
+STATUS_PREFIX: Final = "status_"
+
+
+def _totals(sentence: str, nums: list[_Num]) -> None:
+    """Counts of everything: 'arbetar med 21 uppdrag och 15 initiativ, varav …',
+    'Av de 21 inriktningsmålen … inom 17 av inriktningsmålen'."""
+    folded = _fold_keep_length(sentence)
+    counts = [n for n in nums if n.kind == "count" and not n.varav]
+    previous: _Num | None = None
+    for i, num in enumerate(counts):
+        before = folded[previous.end if previous else 0 : num.start]
+        nxt = counts[i + 1] if i + 1 < len(counts) else None
+        after = folded[num.end : nxt.start if nxt else len(folded)]
+        if _OF_THE.search(before):
+            if num.measure and nxt is not None and nxt.subject == num.subject:
+                nxt.measure = nxt.measure or num.measure
+            num.measure = TOTAL
+        elif num.measure is None and (
+            _TOTAL_BEFORE.search(before)
+            or _VARAV_AFTER.match(after)
+            or (
+                previous is not None
+                and previous.measure == TOTAL
+                and _AND_AFTER.match(before)
+            )
+        ):
+            num.measure = TOTAL
+        previous = num
+
+
+def _parts(nums: list[_Num]) -> None:
+    """'Sex uppdrag är påbörjade, fyra … enligt plan och två … senare än planerat':
+    counts that add up to the count before them are its parts, and their measure
+    is qualified by it ('status_paborjad&enligt_plan')."""
+    counts = [n for n in nums if n.kind == "count"]
+    for i, whole in enumerate(counts):
+        if not (whole.measure or "").startswith(STATUS_PREFIX):
+            continue
+        run: list[_Num] = []
+        for num in counts[i + 1 :]:
+            if num.subject != whole.subject or not num.measure:
+                break
+            if num.measure.startswith(STATUS_PREFIX) or "&" in num.measure:
+                break
+            run.append(num)
+        if len(run) >= 2 and sum(n.value for n in run) == whole.value:
+            for num in run:
+                num.measure = f"{whole.measure}&{num.measure}"

@@ -26,6 +26,8 @@ KIND_MODULES: tuple[str, ...] = (
     "decision_table",
     "assessment_vs_target",
     "claim_matches_fact",
+    "goal_assessment",
+    "goal_analysis",
     "same_fact_across_reports",
     "item_across_reports",
     "required_cell",

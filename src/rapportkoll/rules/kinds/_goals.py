@@ -1,0 +1,109 @@
+"""Per-inriktningsmål helpers: the goal a claim's sentence belongs to, counts per goal.
+
+A claim belongs to a goal when its sentence is part of that goal's analysis text
+(compared folded, spaces ignored) and its line lies between the analysis line and
+the next goal's heading in the same report. Binding by text, not only by line,
+keeps prose after the last goal (finance, staff) from being taken for its analysis.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from rapportkoll.model.bundle import Bundle
+from rapportkoll.model.text import fold
+from rapportkoll.rules.context import RuleContext
+
+_SPACE = re.compile(r"\s+")
+
+
+class GoalCount(BaseModel):
+    """Rows of ``table`` that belong to a goal (its ``goal`` column), optionally
+    filtered by ``where``; ``distinct`` columns identify one thing when a table is
+    long (an indicator has one row per value column)."""
+
+    model_config = ConfigDict(extra="forbid")
+    table: str
+    where: str | None = None
+    distinct: list[str] = []
+
+
+def _squash(text: object) -> str:
+    return _SPACE.sub("", fold(str(text))) if isinstance(text, str) else ""
+
+
+def goal_spans(bundle: Bundle) -> pd.DataFrame:
+    """One row per goal: report, file, goal, line, next_line (next heading or end)."""
+    goals = bundle.table("goals")
+    if goals.empty:
+        return pd.DataFrame(columns=["report", "file", "goal", "line", "next_line"])
+    goals = goals.sort_values(["report", "line"]).copy()
+    nxt = goals.groupby("report")["line"].shift(-1)
+    goals["next_line"] = nxt.fillna(10**9).astype(int)
+    return goals
+
+
+def claim_goals(bundle: Bundle, claims: pd.DataFrame) -> pd.Series:
+    """The goal whose analysis each claim's sentence is part of (NA when none)."""
+    out = pd.Series(pd.NA, index=claims.index, dtype="object")
+    spans = goal_spans(bundle)
+    if spans.empty or claims.empty:
+        return out
+    spans = spans[spans["analysis_line"].notna()]
+    by_report = {k: g for k, g in spans.groupby("report")}
+    for idx, claim in claims.iterrows():
+        mine = by_report.get(claim["report"])
+        if mine is None:
+            continue
+        line = int(claim["line"])
+        hit = mine[
+            (mine["analysis_line"].astype(int) <= line) & (mine["next_line"] > line)
+        ]
+        sentence = _squash(claim.get("sentence"))
+        for _, goal in hit.iterrows():
+            if sentence and sentence in _squash(goal.get("analysis")):
+                out.at[idx] = str(goal["goal"])
+                break
+    return out
+
+
+def uncertain_goals(bundle: Bundle) -> set[tuple[str, str]]:
+    """(report, goal) pairs whose section holds a line the reader could not read.
+
+    Counting a goal's indicators when one of them was dropped as unreadable would
+    report the reading, not the report; the extraction finding already points there.
+    """
+    issues = bundle.table("extraction_issues")
+    spans = goal_spans(bundle)
+    if issues.empty or spans.empty:
+        return set()
+    out: set[tuple[str, str]] = set()
+    for report, group in spans.groupby("report"):
+        lines = issues.loc[issues["report"] == report, "line"].astype(int)
+        for _, goal in group.iterrows():
+            if ((lines >= int(goal["line"])) & (lines < int(goal["next_line"]))).any():
+                out.add((str(report), str(goal["goal"])))
+    return out
+
+
+def goal_rows(ctx: RuleContext, spec: GoalCount) -> pd.DataFrame:
+    """The rows ``spec`` selects, one per distinct thing, with a ``goal`` column."""
+    rows = ctx.rows(spec.table, spec.where)
+    if rows.empty or "goal" not in rows:
+        return rows.iloc[0:0]
+    rows = rows[rows["goal"].notna()].copy()
+    rows["goal"] = rows["goal"].astype(str)
+    keys = ["report", "goal", *[c for c in spec.distinct if c in rows]]
+    if spec.distinct:
+        rows = rows.drop_duplicates(keys)
+    return rows
+
+
+def counts_per_goal(rows: pd.DataFrame) -> pd.Series:
+    """Number of rows per (report, goal)."""
+    if rows.empty:
+        return pd.Series(dtype=int)
+    return rows.groupby(["report", "goal"]).size()

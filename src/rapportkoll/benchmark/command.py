@@ -1,0 +1,84 @@
+"""The ``rapportkoll bench`` subcommand's options and entry point."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from rapportkoll.benchmark.batch import NATIONAL
+from rapportkoll.benchmark.bench import DEFAULT_SIZES, BenchOptions, bench
+from rapportkoll.model.errors import UserError
+
+DEFAULT_SEED_REPORT = "data/000_4d1abd7bdfbb87a9.txt"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("bench", help="measure speed, memory and recall (issue 6)")
+    p.add_argument(
+        "--report",
+        default=DEFAULT_SEED_REPORT,
+        help="the single report to time (default: the April seed)",
+    )
+    p.add_argument(
+        "--sizes",
+        default=",".join(map(str, DEFAULT_SIZES)),
+        help="batch sizes N, comma-separated (default 10,100,1000)",
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help=f"add the national batch ({NATIONAL} reports; minutes)",
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="parallel extraction in the batch runs (default: all CPUs)",
+    )
+    p.add_argument("--seed", type=int, default=1, help="generator seed")
+    p.add_argument("--checks", default="checks", help="rule folder")
+    p.add_argument(
+        "--clean-n",
+        type=int,
+        default=100,
+        help="size of the clean batch that counts false alarms",
+    )
+    p.add_argument(
+        "--alternatives-n",
+        type=int,
+        default=100,
+        help="batch size for the pandera / Great Expectations comparison (0: skip)",
+    )
+    p.add_argument("--json", dest="json_out", help="write the figures to this file")
+    p.add_argument("--workdir", help="keep generated batches and outputs here")
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    try:
+        sizes = tuple(int(s) for s in str(args.sizes).split(",") if s.strip())
+    except ValueError:
+        raise UserError(f"--sizes: expected numbers, got {args.sizes!r}") from None
+    if args.full and NATIONAL not in sizes:
+        sizes = (*sizes, NATIONAL)
+    report = Path(args.report)
+    if not report.is_file():
+        raise UserError("no such report", where=str(report))
+    checks = Path(args.checks)
+    if not checks.is_dir():
+        raise UserError("rule folder not found", where=str(checks))
+    options = BenchOptions(
+        seed_report=report,
+        sizes=sizes,
+        jobs=max(1, args.jobs),
+        seed=args.seed,
+        checks=checks,
+        workdir=Path(args.workdir) if args.workdir else None,
+        json_out=Path(args.json_out) if args.json_out else None,
+        alternatives_n=args.alternatives_n,
+        clean_n=args.clean_n,
+        keep=bool(args.workdir),
+    )
+    bench(options)
+    return 0

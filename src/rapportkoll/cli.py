@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("id", help="rule id (from checks/) or kind code (e.g. SUM01)")
     explain.add_argument("--checks", action="append", help="rule file or folder")
     explain.add_argument("--lang", choices=["sv", "en"], default=None)
+    from rapportkoll.benchmark.command import add_parser as add_bench
+
+    add_bench(sub)
     return parser
 
 
@@ -102,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _baseline(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "bench":
+            from rapportkoll.benchmark.command import run_bench
+
+            return run_bench(args)
         return _explain(args)
     except UserError as error:
         print(f"rapportkoll: fel: {error}", file=sys.stderr)

@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules with their codes")
     rules.add_argument("--checks", action="append", help="rule file or folder")
     rules.add_argument("--lang", choices=["sv", "en"], default=None)
+    rules.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the whole catalogue as Markdown (docs/rules.md)",
+    )
     explain = sub.add_parser(
         "explain", help="show one rule or rule kind with an example"
     )
@@ -223,6 +228,11 @@ def _rules(args: argparse.Namespace) -> int:
 
     lang = args.lang or "sv"
     rules, _ = load_rules([Path(p) for p in (args.checks or ["checks"])])
+    if args.markdown:
+        from rapportkoll.rules.describe import catalogue_markdown
+
+        sys.stdout.write(catalogue_markdown(rules, lang))
+        return EXIT_CLEAN
     for rule in rules:
         print(
             f"{rule.kind.code}  {rule.spec.id:<44} {rule.spec.severity.value:<8}"

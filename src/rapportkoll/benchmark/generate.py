@@ -90,19 +90,28 @@ def _goal(rng: random.Random, number: str, pool: list[tuple[str, str, str]]) -> 
     chosen, pool[:] = pool[:take], pool[take:]
     indicators = [_indicator(rng, *spec) for spec in chosen]
     items = [_item(rng) for _ in range(rng.choice((0, 1, 1, 2, 3, 4, 5)))]
-    return Goal(number, rng.choice(vocab.GOAL_TITLES), indicators, items)
+    return Goal(
+        number,
+        rng.choice(vocab.GOAL_TITLES),
+        indicators,
+        items,
+        level="Nämnd" if rng.random() < 0.3 else "KF",
+        with_ansvarig=rng.random() < 0.4,
+    )
 
 
 def _indicator(rng: random.Random, name: str, unit: str, direction: str) -> Indicator:
     if unit == "%":
-        decimals, base, spread = 1, rng.uniform(5, 90), 6.0
+        decimals, base, spread, low, high = 1, rng.uniform(5, 90), 6.0, 0.0, 100.0
+    elif unit == "kr":
+        decimals, base, spread, low, high = 0, rng.uniform(2e4, 8e4), 0.15, 1e4, 99_999
     else:
-        decimals, base, spread = 0, float(rng.randint(3, 900)), 0.15
+        decimals, base, spread, low, high = 0, rng.randint(3, 900), 0.15, 0.0, 999
 
     def draw() -> float:
         noise = rng.uniform(-spread, spread)
         value = base + noise if unit == "%" else base * (1 + noise)
-        return round(max(value, 0.0), decimals)
+        return round(min(max(value, low), high), decimals)
 
     years = {y: draw() for y in (YEAR - 3, YEAR - 2, YEAR - 1)}
     mal = draw()
@@ -112,6 +121,14 @@ def _indicator(rng: random.Random, name: str, unit: str, direction: str) -> Indi
         prognos = better(prognos, mal)
     while prognos == mal:
         prognos = round(prognos + 10**-decimals, decimals)
+    roll = rng.random()
+    missing = (
+        ("y2022", "y2023")
+        if roll < 0.1
+        else ("utfall_period", "prognos")
+        if roll < 0.17
+        else ()
+    )
     return Indicator(
         name,
         unit,
@@ -123,6 +140,8 @@ def _indicator(rng: random.Random, name: str, unit: str, direction: str) -> Indi
         prognos,
         _assessment(direction, prognos, mal),
         rng.choice(("Positiv", "Negativ", "Oförändrad")),
+        ansvarig=rng.choice(vocab.ANSVARIG),
+        missing=missing,
     )
 
 
@@ -179,12 +198,13 @@ def _goal_at(goal: Goal, end: date, rng: random.Random) -> Goal:
     items = [_item_at(i, end) for i in goal.items]
     # the same counts the goal-level rules (GOL01) weigh: indicators not met, and
     # uppdrag not finished that deviate from plan
-    failing = sum(1 for i in indicators if i.bedomning != "Uppfyllt")
+    assessed = [i for i in indicators if i.bedomning in ("Uppfyllt", "Ej uppfyllt")]
+    failing = sum(1 for i in assessed if i.bedomning == "Ej uppfyllt")
     late = sum(
         1 for i in items if i.prognos != "Enligt plan" and i.status != "Slutförd"
     )
-    weight = len(indicators) + len(items)
-    if 3 * (failing + late) <= weight and 2 * failing <= len(indicators):
+    weight = len(assessed) + len(items)
+    if 3 * (failing + late) <= weight and 2 * failing <= len(assessed):
         bedomning = "Uppfyllt"
     elif 3 * (failing + late) > 2 * weight:
         bedomning = "Ej uppfyllt"
@@ -197,11 +217,13 @@ def _goal_at(goal: Goal, end: date, rng: random.Random) -> Goal:
 
 
 def _indicator_at(ind: Indicator, end: date, rng: random.Random) -> Indicator:
+    if "prognos" in ind.missing:
+        return replace(ind, bedomning="Inget värde angivet", trend="Ej utvärderad")
     share = end.month / 12
     utfall = round(
         ind.years[YEAR - 1] * (0.7 + 0.3 * share)
-        if ind.unit != "%"
-        else ind.years[YEAR - 1] + rng.uniform(-3, 3),
+        if ind.unit == ""
+        else ind.years[YEAR - 1] * rng.uniform(0.95, 1.05),
         ind.decimals,
     )
     prognos = round(ind.prognos + rng.uniform(-0.02, 0.02) * ind.prognos, ind.decimals)

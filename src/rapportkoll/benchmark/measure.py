@@ -28,6 +28,7 @@ class Measurement:
     wall: float
     maxrss_mib: float
     tree_rss_mib: float
+    cpu: float  # user + system seconds of the child and the workers it reaped
     stdout: str
     stderr: str
     timings: dict[str, float] = field(default_factory=dict)  # seconds, from --timings
@@ -82,6 +83,7 @@ def run(command: list[str], cwd: Path | None = None) -> Measurement:
         wall,
         maxrss,
         max(peak / 2**20, maxrss),
+        usage.ru_utime + usage.ru_stime,
         stdout,
         stderr,
         parse_timings(stderr),

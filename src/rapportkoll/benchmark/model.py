@@ -48,6 +48,10 @@ class Indicator:
     prognos: float
     bedomning: str
     trend: str
+    ansvarig: str = ""
+    # cells printed empty: "y2022", "y2023" (a new indicator), "utfall_period",
+    # "prognos" (not measured this year; then assessed 'Inget värde angivet')
+    missing: tuple[str, ...] = ()
 
 
 @dataclass
@@ -73,6 +77,8 @@ class Goal:
     items: list[Item]
     bedomning: str = ""
     trend: str = ""
+    level: str = "KF"  # the indicator table's header: Indikator (KF) / (Nämnd)
+    with_ansvarig: bool = False  # the indicator table has an Ansvarig column
 
 
 @dataclass

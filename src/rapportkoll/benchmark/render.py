@@ -230,8 +230,11 @@ def _indicators(page: Page, r: Report, gi: int, goal: Goal) -> None:
     y = r.period_end.year
     m = MONTHS[r.period_end.month - 1]
     period = "Utfall per dec " if m == "Dec" else f"Utfall {m} "
+    first = f"Indikator ({goal.level}) " + (
+        "Ansvarig avdelning " if goal.with_ansvarig else ""
+    )
     page.add(
-        "Indikator (KF) Utfall ",
+        first + "Utfall ",
         f"{y - 3} ",
         "",
         "Utfall ",
@@ -254,8 +257,18 @@ def _indicators(page: Page, r: Report, gi: int, goal: Goal) -> None:
     )
     for k, ind in enumerate(goal.indicators):
         page.add(*(part + " " for part in textwrap.wrap(ind.name, 24)), "")
-        values = [*ind.years.values(), ind.utfall_period, ind.mal, ind.prognos]
-        cells = " ".join(num(v, ind.decimals, ind.unit) for v in values)
+        if goal.with_ansvarig:
+            page.add(*(part + " " for part in textwrap.wrap(ind.ansvarig, 22)), "")
+        values = {f"y{year}": v for year, v in ind.years.items()}
+        values |= {
+            "utfall_period": ind.utfall_period,
+            "mal": ind.mal,
+            "prognos": ind.prognos,
+        }
+        cells = " ".join(
+            "" if key in ind.missing else num(v, ind.decimals, ind.unit)
+            for key, v in values.items()
+        )
         page.add(
             f"{cells} {ind.bedomning} {ind.trend} ", "", slot=f"indicator.{gi}.{k}"
         )

@@ -259,6 +259,8 @@ INDICATORS: tuple[tuple[str, str, str], ...] = (
     ("Andel lokalproducerade livsmedel i måltidsverksamheten.", "%", "higher"),
     ("Antal gästnätter på kommunens anläggningar.", "", "higher"),
     ("Tid från larm till räddningsinsats, minuter.", "", "lower"),
+    ("Låneskuld (i koncern), kr per invånare.", "kr", "lower"),
+    ("Nettokostnadsavvikelse för äldreomsorg, kr per invånare.", "kr", "lower"),
 )
 
 ITEM_VERBS = (

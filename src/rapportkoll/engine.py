@@ -84,7 +84,10 @@ def run_check(config: CheckConfig) -> RunReport:
 
 
 def _run_one(
-    bundle: Bundle, rule: LoadedRule, lang: str
+    bundle: Bundle,
+    rule: LoadedRule,
+    lang: str,
+    joined: dict[str, pd.DataFrame] | None = None,
 ) -> tuple[KindResult, str | None]:
     ctx = RuleContext(
         bundle,
@@ -93,6 +96,7 @@ def _run_one(
         rule.kind.code,
         lang,
         rule_dir=str(Path(rule.file).parent),
+        joined={} if joined is None else joined,
     )
     try:
         return rule.kind.run(ctx), None
@@ -110,11 +114,12 @@ def run_rules(
     run = RunReport(lang=lang)
     run.reports = _report_rows(reports, report_ids)
     timings: dict[str, float] = {}
+    joined: dict[str, pd.DataFrame] = {}
     for rule in rules:
         if not rule.spec.enabled:
             continue
         t0 = time.perf_counter()
-        result, error = _run_one(bundle, rule, lang)
+        result, error = _run_one(bundle, rule, lang, joined)
         timings[rule.kind.code] = (
             timings.get(rule.kind.code, 0.0) + time.perf_counter() - t0
         )

@@ -35,6 +35,9 @@ class RuleContext:
     lang: str = "sv"
     rule_dir: str = "."
     result: KindResult = field(default_factory=KindResult)
+    # Tables already joined with their reports' metadata, shared by every rule of a
+    # run (the engine passes one dict): the join is done once per table, not per rule.
+    joined: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def t(self, sv: str, en: str) -> str:
         """Pick the message in the run's language."""
@@ -45,9 +48,12 @@ class RuleContext:
         name = table or self.spec.table
         if name is None:
             raise ValueError(f"rule {self.spec.id} names no table")
-        frame = self.with_reports(self.bundle.table(name))
+        frame = self.joined.get(name)
+        if frame is None:
+            frame = self.joined[name] = self.with_reports(self.bundle.table(name))
         if len(frame) == 0:
-            return frame
+            # A new object: a rule that adds a column must not change the shared one.
+            return frame.copy(deep=False)
         mask = frame_mask(frame, self.spec.where if table is None else None)
         if where:
             mask &= frame_mask(frame, where)

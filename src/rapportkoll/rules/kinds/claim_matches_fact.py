@@ -34,6 +34,8 @@ Example finding:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
@@ -150,24 +152,11 @@ def _against_facts(
 ) -> None:
     facts = ctx.rows(spec.table, spec.where)
     facts = facts[facts["value"].notna()]
-    rows = []
-    for _, claim in claims.iterrows():
-        mine = facts[facts["report"] == claim["report"]]
-        if spec.subject_column:
-            name = match_subject(
-                first_str(claim.get("subject")),
-                list(mine[spec.subject_column].astype(str).unique()),
-            )
-            if name is None:
-                continue
-            mine = mine[mine[spec.subject_column].astype(str) == name]
-        if len(mine) != 1:
-            continue
-        rows.append((claim, mine.iloc[0]))
-    if not rows:
+    pairs = _fact_pairs(claims, facts, spec.subject_column)
+    if not pairs:
         return
-    claim_df = pd.DataFrame([c for c, _ in rows]).reset_index(drop=True)
-    fact_df = pd.DataFrame([f for _, f in rows]).reset_index(drop=True)
+    claim_df = _frame_of(claims, [c for c, _ in pairs])
+    fact_df = _frame_of(facts, [f for _, f in pairs])
     fact_unit = (
         fact_df["unit"].fillna(fact_df.get("report_unit", "tkr"))
         if "unit" in fact_df
@@ -191,6 +180,45 @@ def _against_facts(
             cmp.tolerance[i],
             verdict,
         )
+
+
+def _fact_pairs(
+    claims: pd.DataFrame, facts: pd.DataFrame, subject_column: str | None
+) -> list[tuple[Any, Any]]:
+    """(claim index, fact index) for each claim with exactly one fact of its report
+    (and subject). The facts are split by report once, so the cost grows with the
+    number of claims and facts, not with their product."""
+    subjects = (
+        facts[subject_column].astype(str).to_numpy()
+        if subject_column
+        else np.array([""] * len(facts), dtype=object)
+    )
+    by_report: dict[Any, list[tuple[Any, str]]] = {}
+    for index, report, subject in zip(
+        facts.index, facts["report"], subjects, strict=True
+    ):
+        by_report.setdefault(report, []).append((index, subject))
+    pairs: list[tuple[Any, Any]] = []
+    for index, report, said in zip(
+        claims.index, claims["report"], claims["subject"], strict=True
+    ):
+        mine = by_report.get(report, [])
+        if subject_column:
+            names = list(dict.fromkeys(s for _, s in mine))
+            name = match_subject(first_str(said), names)
+            if name is None:
+                continue
+            mine = [m for m in mine if m[1] == name]
+        if len(mine) == 1:
+            pairs.append((index, mine[0][0]))
+    return pairs
+
+
+def _frame_of(frame: pd.DataFrame, index: list[Any]) -> pd.DataFrame:
+    """The rows at ``index`` (labels, repeats allowed), as a frame built from the
+    rows themselves, numbered 0…n-1."""
+    rows = [frame.loc[i] for i in index]
+    return pd.DataFrame(rows).reset_index(drop=True)
 
 
 def _report(

@@ -28,6 +28,9 @@ Example finding:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -63,7 +66,10 @@ def run(ctx: RuleContext) -> KindResult:
 
 
 def describe(
-    ctx: RuleContext, row: pd.Series, label: str, kind_label: str | None
+    ctx: RuleContext,
+    row: pd.Series | Mapping[str, Any],
+    label: str,
+    kind_label: str | None,
 ) -> str:
     name = first_str(row.get(label))
     short = name if len(name) <= 70 else name[:67].rstrip() + "…"

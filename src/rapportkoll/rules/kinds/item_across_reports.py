@@ -34,7 +34,7 @@ Example finding:
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, cast
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
@@ -58,11 +58,16 @@ class Params(BaseModel):
     finished: list[str] = ["Slutförd", "Struken"]
 
 
-Pair = tuple[pd.Series, pd.Series | None, str]
+Row = dict[str, Any]
+Pair = tuple[Row, Row | None, str]
 
 
 def _pairs(rows: pd.DataFrame, threshold: float, same_org: bool) -> list[Pair]:
-    """(earlier, later or None, later period start) for items of consecutive reports."""
+    """(earlier, later or None, later period start) for items of consecutive reports.
+
+    The rows are split by report once (not filtered per pair), so the cost grows
+    with the number of items, not with reports times items.
+    """
     reports = rows.drop_duplicates("report").sort_values(["period_end", "report"])[
         ["report", "organisation", "period_start"]
     ]
@@ -71,23 +76,23 @@ def _pairs(rows: pd.DataFrame, threshold: float, same_org: bool) -> list[Pair]:
         if same_org
         else pd.Series("", index=reports.index)
     )
+    by_report: dict[Any, list[Row]] = {}
+    for rec in cast(list[Row], rows.to_dict("records")):
+        by_report.setdefault(rec["report"], []).append(rec)
     out: list[Pair] = []
     for _, group in reports.groupby(org):
         order = list(group.itertuples(index=False))
         for a, b in zip(order, order[1:], strict=False):
-            earlier, later = (
-                rows[rows["report"] == a.report],
-                rows[rows["report"] == b.report],
-            )
-            titles = [fold(t) for t in later["title"].astype(str)]
-            for _, item in earlier.iterrows():
+            earlier, later = by_report.get(a.report, []), by_report.get(b.report, [])
+            titles = [fold(str(t["title"])) for t in later]
+            for item in earlier:
                 match = process.extractOne(
                     fold(str(item["title"])),
                     titles,
                     scorer=fuzz.token_sort_ratio,
                     score_cutoff=threshold,
                 )
-                found = later.iloc[match[2]] if match else None
+                found = later[match[2]] if match else None
                 out.append((item, found, first_str(b.period_start)))
     return out
 
@@ -99,6 +104,7 @@ def run(ctx: RuleContext) -> KindResult:
     rows = rows[rows["period_end"].notna()]
     if rows.empty or rows["report"].nunique() < 2:
         return ctx.result
+    decisions = _Decisions(rows, p)
     for before, after, later_start in _pairs(
         rows, p.min_similarity, p.organisation == "same"
     ):
@@ -115,7 +121,7 @@ def run(ctx: RuleContext) -> KindResult:
             continue
         ctx.count([after["report"]])
         if p.check == "deadline":
-            if not _decided_between(rows, p, before, after):
+            if not decisions.between(before, after):
                 _deadline(ctx, p, before, after)
         elif p.check == "deadline_changed" and (
             p.decided_in is None or first_str(before.get("doc_type")) in p.decided_in
@@ -126,33 +132,46 @@ def run(ctx: RuleContext) -> KindResult:
     return ctx.result
 
 
-def _decided_between(
-    rows: pd.DataFrame, p: Params, before: pd.Series, after: pd.Series
-) -> bool:
-    """A ``decided_in`` report between the two lists this item (a decided move)."""
-    if not p.decided_in:
-        return False
-    start, end = first_str(before["period_end"]), first_str(after["period_end"])
-    ends = rows["period_end"].astype(str)
-    decisions = rows[
-        rows["doc_type"].isin(p.decided_in) & (ends >= start) & (ends <= end)
-    ]
-    if decisions.empty:
-        return False
-    match = process.extractOne(
-        fold(str(after["title"])),
-        [fold(t) for t in decisions["title"].astype(str)],
-        scorer=fuzz.token_sort_ratio,
-        score_cutoff=p.min_similarity,
-    )
-    return match is not None
+class _Decisions:
+    """The items of ``decided_in`` reports, looked up by period range.
+
+    Built once per run: the rows of deciding reports and their folded titles, with
+    the titles of each (start, end) range kept once computed.
+    """
+
+    def __init__(self, rows: pd.DataFrame, p: Params) -> None:
+        self.p = p
+        decided = rows[rows["doc_type"].isin(p.decided_in or [])]
+        self.ends = decided["period_end"].astype(str)
+        self.titles = decided["title"].astype(str)
+        self.ranges: dict[tuple[str, str], list[str]] = {}
+
+    def between(self, before: Row, after: Row) -> bool:
+        """A ``decided_in`` report between the two lists this item (a decided move)."""
+        if not self.p.decided_in:
+            return False
+        key = first_str(before["period_end"]), first_str(after["period_end"])
+        titles = self.ranges.get(key)
+        if titles is None:
+            start, end = key
+            inside = (self.ends >= start) & (self.ends <= end)
+            titles = self.ranges[key] = [fold(t) for t in self.titles[inside]]
+        if not titles:
+            return False
+        match = process.extractOne(
+            fold(str(after["title"])),
+            titles,
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=self.p.min_similarity,
+        )
+        return match is not None
 
 
-def _ref(row: pd.Series) -> str:
+def _ref(row: Row) -> str:
     return f"{row['report']}, {row['file']}:{row['line']}"
 
 
-def _deadline(ctx: RuleContext, p: Params, before: pd.Series, after: pd.Series) -> None:
+def _deadline(ctx: RuleContext, p: Params, before: Row, after: Row) -> None:
     old, new = first_str(before["slutdatum"]), first_str(after["slutdatum"])
     if not old or not new or new <= old or first_str(after["prognos"]) != p.on_plan:
         return
@@ -173,7 +192,7 @@ def _deadline(ctx: RuleContext, p: Params, before: pd.Series, after: pd.Series) 
     )
 
 
-def _deadline_changed(ctx: RuleContext, before: pd.Series, after: pd.Series) -> None:
+def _deadline_changed(ctx: RuleContext, before: Row, after: Row) -> None:
     old, new = first_str(before["slutdatum"]), first_str(after["slutdatum"])
     if not old or not new or old == new:
         return
@@ -193,7 +212,7 @@ def _deadline_changed(ctx: RuleContext, before: pd.Series, after: pd.Series) -> 
     )
 
 
-def _status(ctx: RuleContext, p: Params, before: pd.Series, after: pd.Series) -> None:
+def _status(ctx: RuleContext, p: Params, before: Row, after: Row) -> None:
     order = {s: i for i, s in enumerate(p.status_order)}
     old, new = first_str(before["status"]), first_str(after["status"])
     if old not in order or new not in order or order[new] >= order[old]:
@@ -214,7 +233,7 @@ def _status(ctx: RuleContext, p: Params, before: pd.Series, after: pd.Series) ->
     )
 
 
-def _vanished(ctx: RuleContext, before: pd.Series, rows: pd.DataFrame) -> None:
+def _vanished(ctx: RuleContext, before: Row, rows: pd.DataFrame) -> None:
     ctx.add(
         message=ctx.t(
             f"{describe(ctx, before, 'title', 'kind')} hade status "

@@ -26,10 +26,11 @@ import itertools
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapportkoll.model.formula import Formula
 from rapportkoll.model.interval import Interval
-from rapportkoll.model.numbers import Number, is_number_token, segmentations
+from rapportkoll.model.numbers import Number, is_number_token, segment
 
 MAX_COMBINATIONS = 20_000
 _TOKEN = re.compile(r"\S+")
@@ -155,32 +156,34 @@ class Reading:
 
 
 def _group_options(group: Sequence[Token]) -> list[list[Cell]]:
-    texts = [t.text for t in group]
+    texts = tuple(t.text for t in group)
     options: list[list[Cell]] = []
     for k in range(1, len(texts) + 1):
-        for numbers in segmentations(texts, k):
-            cells = _anchor(numbers, group)
+        for starts, numbers in _segment(texts, k):
+            cells = _anchor(starts, numbers, group)
             if cells is not None:
                 options.append(cells)
     return options
 
 
-def _anchor(numbers: Sequence[Number], group: Sequence[Token]) -> list[Cell] | None:
+@lru_cache(maxsize=4096)
+def _segment(
+    texts: tuple[str, ...], k: int
+) -> list[tuple[tuple[int, ...], list[Number]]]:
+    # Rows repeat the same printed groups (zeros, dashes, common amounts).
+    return segment(texts, k)
+
+
+def _anchor(
+    starts: Sequence[int], numbers: Sequence[Number], group: Sequence[Token]
+) -> list[Cell] | None:
     """Attach each number to its first token; reject a leading zero group ('0 400')."""
+    ends = [*starts[1:], len(group)]
     cells: list[Cell] = []
-    i = 0
-    for number in numbers:
-        j = i + 1
-        while (
-            j <= len(group) and " ".join(t.text for t in group[i:j]) != number.printed
-        ):
-            j += 1
-        if j > len(group):
-            return None
+    for i, j, number in zip(starts, ends, numbers, strict=True):
         if j - i > 1 and group[i].text.lstrip("-−–‒+") == "0":
             return None
         cells.append(Cell(number, group[i].start))
-        i = j
     return cells
 
 

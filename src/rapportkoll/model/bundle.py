@@ -72,8 +72,5 @@ class TableBuilder:
         for name, rows in self._rows.items():
             spec = TABLES[name]
             frame = pd.DataFrame.from_records(rows, columns=list(spec.columns))
-            empty = spec.empty()
-            for column in spec.columns:
-                frame[column] = frame[column].astype(empty[column].dtype)
-            tables[name] = frame
+            tables[name] = frame.astype(spec.dtypes())
         return Bundle(tables=tables, sources=dict(sources or {}))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -104,8 +105,16 @@ def segmentations(
     starts a new number, and a token with decimals or '%' ends one. The caller
     resolves what remains ambiguous from the table's structure.
     """
+    return [numbers for _, numbers in segment(tokens, n_values, limit)]
+
+
+def segment(
+    tokens: Sequence[str], n_values: int, limit: int = 64
+) -> list[tuple[tuple[int, ...], list[Number]]]:
+    """``segmentations`` with the index of each number's first token."""
     if not tokens or n_values <= 0 or n_values > len(tokens):
         return []
+    can_start = [_starts_number(t) for t in tokens]
     must_start = [True] + [
         not _continues_number(t)
         or tokens[i - 1][-1] in "%"
@@ -113,17 +122,17 @@ def segmentations(
         for i, t in enumerate(tokens)
         if i > 0
     ]
-    if not all(_starts_number(t) for t, s in zip(tokens, must_start, strict=True) if s):
+    if not all(ok for ok, s in zip(can_start, must_start, strict=True) if s):
         return []
     optional = [i for i, s in enumerate(must_start) if not s]
-    forced = sum(must_start)
-    extra = n_values - forced
+    forced = {i for i, s in enumerate(must_start) if s}
+    extra = n_values - len(forced)
     if extra < 0 or extra > len(optional):
         return []
-    results: list[list[Number]] = []
+    results: list[tuple[tuple[int, ...], list[Number]]] = []
     for chosen in combinations(optional, extra):
-        starts = sorted({i for i, s in enumerate(must_start) if s} | set(chosen))
-        if not all(_starts_number(tokens[i]) for i in starts):
+        starts = sorted(forced | set(chosen))
+        if not all(can_start[i] for i in starts):
             continue
         bounds = [*starts, len(tokens)]
         numbers: list[Number] = []
@@ -133,7 +142,7 @@ def segmentations(
                 break
             numbers.append(number)
         if len(numbers) == n_values:
-            results.append(numbers)
+            results.append((tuple(starts), numbers))
             if len(results) >= limit:
                 break
     return results

@@ -30,6 +30,10 @@ class TableSpec:
             {c: pd.Series(dtype=_dtype(t)) for c, t in self.columns.items()}
         )
 
+    def dtypes(self) -> dict[str, str]:
+        """The pandas dtype of each column (those of ``empty()``)."""
+        return {c: _dtype(t) for c, t in self.columns.items()}
+
 
 def _dtype(kind: str) -> str:
     base = kind.rstrip("?")

@@ -249,3 +249,70 @@ def test_later_than_planned_is_a_deviation() -> None:
     assert row(frame, "Tolv", 244)["measure"] == "status_slutford"
     assert row(frame, "5", 246)["measure"] == "avvikelse"
     assert row(frame, "13", 245)["measure"] == "enligt_plan"
+
+
+def test_paragraphs_join_when_the_sheet_cell_is_empty() -> None:
+    # Readers give sheet=NaN for text sources; NaN != NaN must not split paragraphs.
+    lines = text_lines(DELAR, 1549, 1550).assign(sheet=float("nan"))
+    frame = extract_claims(lines, None)
+    tre = row(frame, "tre", 1549)
+    assert (tre["claim_kind"], tre["of_total"], tre["measure"]) == (
+        "ratio",
+        4.0,
+        "enligt_plan",
+    )
+
+
+def test_goal_analysis_measures() -> None:
+    # "en indikator förväntas nå satta målvärden, två av indikatorerna kommer inte
+    # kunna redovisas"
+    frame = claims(DELAR, 614, 617)
+    assert row(frame, "en", 614)["measure"] == "uppfyllt"
+    assert row(frame, "två", 615)["measure"] == "ej_bedomd"
+    # OCR: "tva uppdrag ar genomférda", "Tva indikatorer nar inte uppsatta malvarden"
+    assert row(claims(OCR, 607, 608), "tva", 607)["measure"] == "status_slutford"
+    assert row(claims(OCR, 1022, 1024), "Tva", 1022)["measure"] == "ej_uppfyllt"
+    # OCR: "tva av fyra ndmndinitiativ &r genomférda"
+    two = row(claims(OCR, 663, 665), "tva", 664)
+    assert (two["subject"], two["of_total"], two["measure"]) == (
+        "nämndinitiativ",
+        4.0,
+        "status_slutford",
+    )
+
+
+def test_totals() -> None:
+    # "Kommunstyrelsekontoret arbetar med 18 uppdrag och 18 namndinitiativ under
+    # 2024. Av de 18 uppdragen ar 10 uppdrag fran Mal och Budget …"
+    frame = claims(OCR, 240, 242)
+    totals = frame[frame.measure == "total"][["line", "value", "subject"]]
+    assert totals.values.tolist() == [
+        [240, 18.0, "uppdrag"],
+        [240, 18.0, "nämndinitiativ"],
+        [240, 18.0, "uppdrag"],
+    ]
+    assert pd.isna(row(frame, "10", 241)["measure"])
+    # "Av de 21 inriktningsmålen … uppnås målet inom 17 av inriktningsmålen."
+    frame = claims(TJANSTE, 35, 35)
+    assert row(frame, "21", 35)["measure"] == "total"
+    seventeen = row(frame, "17", 35)
+    assert (seventeen["claim_kind"], seventeen["of_total"], seventeen["measure"]) == (
+        "ratio",
+        21.0,
+        "uppfyllt",
+    )
+
+
+def test_an_article_naming_one_item_is_not_a_count() -> None:
+    # "Ett uppdrag som tidigare befarades inte kunna genomföras enligt tidplan har nu
+    # status att kunna slutföras enligt plan."
+    frame = claims(DELAR, 194, 196)
+    assert frame[frame.line == 195].empty, frame[["line", "printed"]]
+
+
+def test_ocr_direction_word() -> None:
+    # "ett underskott om 5,1 mnkr pa intaktssidan och ett éverskott om 21,0 mnkr pa
+    # kostnadssidan": 'éverskott' is OCR for 'överskott'
+    frame = claims(OCR, 1401, 1403)
+    assert row(frame, "5,1 mnkr", 1402)["direction"] == -1
+    assert row(frame, "21,0 mnkr", 1402)["direction"] == 1

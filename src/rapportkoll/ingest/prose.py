@@ -81,6 +81,13 @@ COUNT_NOUNS: Final[dict[str, tuple[str, ...]]] = {
     "projekt": ("projekt", "projektet", "projekten"),
 }
 
+# An amount said of a named object ("Senaste prognos för höjdfordonet är 11,6 mnkr"):
+# the rule binds the object named after 'för' to a table row (an investment).
+AMOUNT_MEASURES: Final[dict[str, tuple[str, ...]]] = {
+    "objekt_prognos": ("senaste prognos för", "prognosen för", "prognos för"),
+    "objekt_budget": ("budget för", "budgeten för"),
+}
+
 COUNT_MEASURES: Final[dict[str, tuple[str, ...]]] = {
     "enligt_plan": ("enligt plan", "enligt beslutad plan", "enligt tidplan"),
     "avvikelse": (
@@ -257,7 +264,7 @@ class _Vocabulary:
         counts: dict[str, tuple[str, ...]] = {**COUNT_MEASURES}
         counts.update({k: tuple(v) for k, v in prose.get("count_measures", {}).items()})
         return cls(
-            measures=_phrases(subjects),
+            measures=_phrases({**AMOUNT_MEASURES, **subjects}),
             count_measures=_phrases(counts),
             count_nouns=_Nouns(nouns),
         )
@@ -423,6 +430,7 @@ def _sentence_claims(
     nums.sort(key=lambda n: n.start)
     _subjects(sentence, nums, words, vocab)
     _bind(sentence, nums, vocab)
+    _objects(sentence, nums)
     _totals(sentence, nums)
     _parts(nums)
     nouns = set(vocab.count_nouns.values())
@@ -914,27 +922,34 @@ def _totals(sentence: str, nums: list[_Num]) -> None:
     """Counts of everything: 'arbetar med 21 uppdrag och 15 initiativ, varav …',
     'Av de 21 inriktningsmålen … inom 17 av inriktningsmålen'."""
     folded = _fold_keep_length(sentence)
-    counts = [n for n in nums if n.kind == "count" and not n.varav]
-    previous: _Num | None = None
+    counts = [n for n in nums if n.kind in {"count", "ratio"} and not n.varav]
     for i, num in enumerate(counts):
-        before = folded[previous.end if previous else 0 : num.start]
+        prior = counts[i - 1] if i else None
         nxt = counts[i + 1] if i + 1 < len(counts) else None
-        after = folded[num.end : nxt.start if nxt else len(folded)]
-        if _OF_THE.search(before):
-            if num.measure and nxt is not None and nxt.subject == num.subject:
-                nxt.measure = nxt.measure or num.measure
-            num.measure = TOTAL
-        elif num.measure is None and (
-            _TOTAL_BEFORE.search(before)
-            or _VARAV_AFTER.match(after)
-            or (
-                previous is not None
-                and previous.measure == TOTAL
-                and _AND_AFTER.match(before)
-            )
-        ):
-            num.measure = TOTAL
-        previous = num
+        if num.kind == "count":
+            before = folded[prior.end if prior else 0 : num.start]
+            after = folded[num.end : nxt.start if nxt else len(folded)]
+            _total(num, prior, nxt, before, after)
+
+
+def _total(
+    num: _Num, prior: _Num | None, nxt: _Num | None, before: str, after: str
+) -> None:
+    if _OF_THE.search(before):
+        # the predicate after "Av de 21 X" belongs to the part that follows
+        if num.measure and nxt is not None and nxt.subject == num.subject:
+            nxt.measure = nxt.measure or num.measure
+        num.measure = TOTAL
+    elif num.measure is None and (
+        _TOTAL_BEFORE.search(before)
+        or _VARAV_AFTER.match(after)
+        or (
+            prior is not None
+            and prior.measure == TOTAL
+            and bool(_AND_AFTER.match(before))
+        )
+    ):
+        num.measure = TOTAL
 
 
 def _parts(nums: list[_Num]) -> None:
@@ -955,3 +970,25 @@ def _parts(nums: list[_Num]) -> None:
         if len(run) >= 2 and sum(n.value for n in run) == whole.value:
             for num in run:
                 num.measure = f"{whole.measure}&{num.measure}"
+
+
+# --- amounts said of a named object --------------------------------------------------
+
+_OBJECT_BEFORE: Final = re.compile(
+    r"(?:prognos(?:en)?|budget(?:en)?)\s+f[oe]r\s+(?P<object>[\w-]+)\s+"
+    r"(?:ar|blir|uppgar\s+till)\s+(?:cirka\s+|ca\s+)?$"
+)
+
+
+def _objects(sentence: str, nums: list[_Num]) -> None:
+    """'Senaste prognos för höjdfordonet är 11,6 mnkr': the subject is the object
+    named, only in exactly that shape (otherwise the amount is left unbound)."""
+    folded = _fold_keep_length(sentence)
+    for num in nums:
+        if num.kind != "amount" or num.measure not in AMOUNT_MEASURES:
+            continue
+        m = _OBJECT_BEFORE.search(folded[: num.start])
+        if m is None:
+            num.measure = None
+            continue
+        num.subject = sentence[m.start("object") : m.end("object")]

@@ -28,6 +28,7 @@ KIND_MODULES: tuple[str, ...] = (
     "claim_matches_fact",
     "goal_assessment",
     "goal_analysis",
+    "claim_names_row",
     "same_fact_across_reports",
     "item_across_reports",
     "required_cell",

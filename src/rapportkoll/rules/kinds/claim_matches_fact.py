@@ -47,6 +47,7 @@ from rapportkoll.model.text import fold
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.kinds._common import as_int, first_str, severity_for, verdicts
+from rapportkoll.rules.kinds._goals import claim_goals
 from rapportkoll.rules.registry import RuleKind
 
 UNIT_FACTORS = {"kr": 1.0, "tkr": 1e3, "mnkr": 1e6, "mdkr": 1e9}
@@ -75,6 +76,9 @@ class Params(BaseModel):
     total: CountSpec | None = None
     use_direction: bool = True
     rounding: str = "ignore"  # prose rounds by design: "14,9 mnkr" for 14 931 tkr
+    # False: leave out claims in an inriktningsmål's analysis ("två uppdrag är
+    # genomförda" counts that goal's uppdrag, not the report's; GOL02 checks those)
+    in_goal_analyses: bool = True
 
 
 def run(ctx: RuleContext) -> KindResult:
@@ -83,6 +87,8 @@ def run(ctx: RuleContext) -> KindResult:
     if (p.fact is None) == (p.count is None):
         raise ValueError("give exactly one of params.fact and params.count")
     claims = ctx.rows(where=p.claims)
+    if not p.in_goal_analyses and not claims.empty:
+        claims = claims[claim_goals(ctx.bundle, claims).isna()]
     if claims.empty:
         return ctx.result
     if p.fact is not None:

@@ -1,17 +1,23 @@
-"""End to end on the real reports: known real discrepancies, and single edits found at their line."""
+"""End to end on the real reports: real discrepancies, and edits found at their line."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 from rapportkoll.cli import EXIT_ERROR, EXIT_FINDINGS, main
-from rapportkoll.engine import CheckOptions, run_check
-from rapportkoll.findings import RunReport, Severity
+from rapportkoll.engine import CheckOptions, run_check, run_rules
+from rapportkoll.findings import Finding, RunReport, Severity
+from rapportkoll.ingest.discover import ReadOptions, read_paths
+from rapportkoll.model.bundle import Bundle
+from rapportkoll.rules.loader import LoadedRule, load_rules
 
 APRIL = Path("data/000_4d1abd7bdfbb87a9.txt")
 AUGUST = Path("data/002_905efd7e8d1a0751.txt")
@@ -125,7 +131,7 @@ def _mutated(tmp_path: Path, line: int, old: str, new: str) -> Path:
 def test_single_edit_is_reported_at_its_line(
     tmp_path: Path, line: int, old: str, new: str
 ) -> None:
-    before = {(f.rule, f.line) for f in _run([APRIL]).findings}
+    before = {(f.rule, f.line) for f in _baseline((APRIL,)).findings}
     after = _run([_mutated(tmp_path, line, old, new)])
     new_findings = [
         f
@@ -135,6 +141,384 @@ def test_single_edit_is_reported_at_its_line(
         and f.severity is not Severity.INFO
     ]
     assert new_findings, [(f.rule, f.lines) for f in after.findings][:30]
+
+
+@cache
+def _rules() -> tuple[LoadedRule, ...]:
+    return tuple(load_rules([Path(c) for c in FAST_CHECKS])[0])
+
+
+@cache
+def _reading(path: Path) -> Bundle:
+    """One unedited seed, read once for all the edits checked against it."""
+    return read_paths([path], ReadOptions())
+
+
+def _check(edited: Path, others: tuple[Path, ...]) -> RunReport:
+    """What ``rapportkoll check`` reports on the edited copy and the other seeds."""
+    bundle = Bundle.merge(
+        [read_paths([edited], ReadOptions()), *(_reading(o) for o in others)]
+    )
+    return run_rules(bundle, list(_rules()))
+
+
+@cache
+def _baseline(paths: tuple[Path, ...]) -> RunReport:
+    """The unedited seeds' findings, computed once per set of reports."""
+    return run_rules(Bundle.merge([_reading(p) for p in paths]), list(_rules()))
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One cross-checked value changed in a copy of a seed.
+
+    The line is found by its content (``pattern``, a regex matching one line; with
+    ``after``, the first line matching ``pattern`` after the one line matching
+    ``after``), never by its number. ``rules`` are the rules expected to report the
+    edit at its line. With ``cited`` the finding may stand in another report and
+    name the edited file:line in its message (a cross-report finding belongs to the
+    later report).
+    """
+
+    what: str
+    pattern: str
+    old: str
+    new: str
+    rules: tuple[str, ...]
+    after: str | None = None
+    cited: bool = False
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A copy of ``source`` with edits far enough apart not to mask each other.
+
+    Each edit must be reported at its own line; grouping them keeps the number of
+    full checks (the cost of this test) small.
+    """
+
+    source: Path
+    edits: tuple[Edit, ...]
+    others: tuple[Path, ...] = ()
+
+
+def _locate(lines: list[str], edit: Edit) -> int:
+    """The 0-based index of the line to edit."""
+    start = 0
+    if edit.after is not None:
+        anchors = [i for i, t in enumerate(lines) if re.search(edit.after, t)]
+        assert len(anchors) == 1, (edit.after, [i + 1 for i in anchors])
+        start = anchors[0] + 1
+    hits = [i for i, t in enumerate(lines[start:], start) if re.search(edit.pattern, t)]
+    assert hits and (edit.after is not None or len(hits) == 1), (
+        edit.pattern,
+        [i + 1 for i in hits],
+    )
+    assert edit.old in lines[hits[0]], lines[hits[0]]
+    return hits[0]
+
+
+def _apply(tmp_path: Path, mutant: Mutant) -> tuple[Path, list[int]]:
+    """The edited copy and the line number of each edit."""
+    lines = mutant.source.read_text(encoding="utf-8").split("\n")
+    where = [_locate(lines, edit) for edit in mutant.edits]
+    assert len(set(where)) == len(where) or all(
+        set(a.rules).isdisjoint(b.rules)
+        for i, a in enumerate(mutant.edits)
+        for b in mutant.edits[i + 1 :]
+    ), "two edits of one line need different rules"
+    for edit, index in zip(mutant.edits, where, strict=True):
+        lines[index] = lines[index].replace(edit.old, edit.new, 1)
+    target = tmp_path / mutant.source.name
+    target.write_text("\n".join(lines), encoding="utf-8")
+    return target, [i + 1 for i in where]
+
+
+def _keys(f: Finding) -> set[tuple[str, str, int]]:
+    return {(f.rule, Path(f.file).name, n) for n in f.lines}
+
+
+def _new_findings(before: RunReport, after: RunReport) -> list[Finding]:
+    """Findings (not rounding) the edits brought: a rule at a line it was not at."""
+    seen = {k for f in before.findings for k in _keys(f)}
+    return [
+        f
+        for f in after.findings
+        if f.severity is not Severity.INFO and not _keys(f) <= seen
+    ]
+
+
+def _at(findings: list[Finding], name: str, edit: Edit, line: int) -> set[str]:
+    """The rules reporting ``edit`` at ``line`` of the file called ``name``."""
+    return {
+        f.rule
+        for f in findings
+        if (Path(f.file).name == name and line in f.lines)
+        or (edit.cited and f"{name}:{line}" in f.message)
+    }
+
+
+_ITEM_305 = r"^Ekonomiavdelningen Enligt plan 2025-12-01 Påbörjad"
+_RESULTAT_254 = r"^11.4% 6.6% 3.6% 6,4% 2.0% 2,9% Uppfyllt"
+_IT_PROSE = r"^IT-enheten redovisar ingen avvikelse mot budget\."
+_COUNTS = ("matris-total-stammer-med-listade", "matris-stammer-med-listade-per-prognos")
+
+MUTANTS = {
+    "april-items": Mutant(
+        APRIL,
+        (
+            Edit("status word", _ITEM_305, "Påbörjad", "Slutförd", _COUNTS),
+            Edit(
+                "prognosis word",
+                r"^Enligt plan 2025-06-02 Påbörjad",
+                "Enligt plan",
+                "Avvikelse från plan",
+                ("matris-stammer-med-listade-per-prognos",),
+            ),
+            Edit(
+                "deadline passed",
+                r"^Enligt plan 2025-05-12 Påbörjad",
+                "2025-05-12",
+                "2025-04-14",
+                ("status-prognos-och-slutdatum",),
+            ),
+            Edit(
+                "not started after its deadline",
+                r"^Avvikelse från plan 2025-02-28 Påbörjad",
+                "Påbörjad",
+                "Ej påbörjad",
+                ("ej-paborjad-efter-slutdatum",),
+            ),
+            Edit(
+                "responsible unit removed",
+                r"^Näringslivsenheten Enligt plan 2025-10-13 Påbörjad",
+                "Näringslivsenheten ",
+                "",
+                ("uppdrag-har-obligatoriska-falt",),
+            ),
+            Edit(
+                "comment dated after the period",
+                r"^Senaste kommentar \(",
+                "2025-04-30",
+                "2025-05-15",
+                ("kommentar-efter-periodens-slut",),
+                after=r"^Enligt plan 2025-09-08 Påbörjad",
+            ),
+            Edit(
+                "comment long before the period end",
+                r"^Senaste kommentar \(",
+                "2025-04-30",
+                "2024-11-29",
+                ("kommentar-mycket-gammal",),
+                after=r"^Näringslivsenheten Enligt plan 2025-10-13 Påbörjad",
+            ),
+        ),
+    ),
+    "april-indicators": Mutant(
+        APRIL,
+        (
+            Edit(
+                "indicator assessment",
+                _RESULTAT_254,
+                "Uppfyllt",
+                "Ej uppfyllt",
+                ("indikator-bedomning-foljer-mal-och-prognos",),
+            ),
+            Edit(
+                "indicator value of an earlier year",
+                _RESULTAT_254,
+                "6.6%",
+                "7.6%",
+                ("indikatorutfall-andras-mellan-rapporter",),
+            ),
+        ),
+        others=(AUGUST,),
+    ),
+    "april-tables-and-text": Mutant(
+        APRIL,
+        (
+            Edit(
+                "matrix row total",
+                r"^Uppdrag Påbörjad 19  19",
+                "19  19",
+                "19  20",
+                ("matris-radsumma",),
+            ),
+            Edit(
+                "investment forecast",
+                r"^25000 - Höjdfordon 2025 ",
+                "-11 600",
+                "-10 600",
+                ("investering-avvikelse-procent",),
+            ),
+            Edit(
+                "indicator forecast value",
+                _RESULTAT_254,
+                "2,9%",
+                "1,9%",
+                ("indikator-bedomning-foljer-mal-och-prognos",),
+            ),
+            Edit(
+                "draft marker TODO",
+                _IT_PROSE,
+                "ingen avvikelse",
+                "TODO avvikelse",
+                ("utkastmarkeringar-kvar",),
+            ),
+            Edit(
+                "draft marker XX",
+                r"^arbetssätt och genomfört effektiviseringar",
+                "genomfört",
+                "genomfört XX",
+                ("utkastmarkeringar-kvar",),
+            ),
+        ),
+    ),
+    "april-investment-outcome": Mutant(
+        APRIL,
+        (
+            Edit(
+                "investment outcome beyond the year's budget",
+                r"^25010 - Räddningsmateriel 2025 ",
+                "-129 0 -129",
+                "-729 0 -729",
+                ("periodens-utfall-over-arsbudget-investering",),
+            ),
+        ),
+    ),
+    "august-tables": Mutant(
+        AUGUST,
+        (
+            Edit(
+                "per-unit amount",
+                r"^HR-avdelning -19133",
+                "-18463",
+                "-18563",
+                (
+                    "verksamheter-summerar-till-total",
+                    "avvikelse-perioden-ar-utfall-minus-budget",
+                ),
+            ),
+            Edit(
+                "matrix count",
+                r"^Uppdrag Paborjad 4 2 6",
+                "4 2 6",
+                "4 2 7",
+                ("matris-radsumma",),
+            ),
+            Edit(
+                "investment forecast",
+                r"^24002 Raddningsmateriel 2024 ",
+                "-300 -300 0%",
+                "-300 -200 0%",
+                ("investering-avvikelse-procent",),
+            ),
+            Edit(
+                "indicator forecast value",
+                r"^Arets resultat som Ekonomiavdelning",
+                "2.5%",
+                "1.2%",
+                ("indikator-bedomning-foljer-mal-och-prognos",),
+            ),
+        ),
+    ),
+    "august-items": Mutant(
+        AUGUST,
+        (
+            Edit(
+                "status word",
+                r"^Trygghetskameror ska \| Stab",
+                "Paborjad",
+                "Slutford",
+                _COUNTS,
+            ),
+            Edit(
+                "deadline passed",
+                r"^Koncernkoncept for Stab- och Enligt plan 2024-09-09",
+                "2024-09-09",
+                "2024-06-03",
+                ("status-prognos-och-slutdatum",),
+            ),
+            Edit(
+                "prognosis word",
+                r"^Arbeta fram handlingsplan \| Naringslivsenheten",
+                "Avvikelse fran plan",
+                "Enligt plan",
+                ("matris-stammer-med-listade-per-prognos",),
+            ),
+            Edit(
+                "comment dated after the period",
+                r"^Senaste kommentar \(",
+                "2024-08-31",
+                "2024-09-15",
+                ("kommentar-efter-periodens-slut",),
+                after=r"^Arbeta fram handlingsplan \| Naringslivsenheten",
+            ),
+            Edit(
+                "comment long before the period end",
+                r"^Senaste kommentar \(",
+                "2024-08-31",
+                "2024-03-28",
+                ("kommentar-mycket-gammal",),
+                after=r"^Sakerhet och Stab- och Enligt plan 2024-12-02",
+            ),
+            Edit(
+                "indicator assessment",
+                r"^Arets resultat som Ekonomiavdelning",
+                "Uppfyllt",
+                "Ej uppfyllt",
+                ("indikator-bedomning-foljer-mal-och-prognos",),
+            ),
+        ),
+    ),
+    # Verksamhetsberättelse 2024 (markdown tjänsteskrivelse): Tabell A's decided
+    # deadline is compared with the April 2025 report, where the finding stands.
+    "tjansteskrivelse-tabell-a": Mutant(
+        VB,
+        (
+            Edit(
+                "decided deadline",
+                r"^Undersöka objektinnehavares uppfattning",
+                "8 september 2025",
+                "8 oktober 2025",
+                ("beslutat-nytt-slutdatum-andrat",),
+                cited=True,
+            ),
+        ),
+        others=(APRIL, AUGUST),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MUTANTS))
+def test_edits_of_cross_checked_values_are_reported_at_their_lines(
+    tmp_path: Path, name: str
+) -> None:
+    mutant = MUTANTS[name]
+    edited, lines = _apply(tmp_path, mutant)
+    found = _new_findings(
+        _baseline((mutant.source, *mutant.others)), _check(edited, mutant.others)
+    )
+    missed = {
+        f"{edit.what} (line {line})": sorted(_at(found, mutant.source.name, edit, line))
+        for edit, line in zip(mutant.edits, lines, strict=True)
+        if not _at(found, mutant.source.name, edit, line) & set(edit.rules)
+    }
+    assert not missed, missed
+
+
+def test_draft_marker_xx_is_a_whole_token_only(tmp_path: Path) -> None:
+    # Letters that merely contain XX (sizes, roman numerals, words) are no marker.
+    edit = Edit(
+        "XX inside words",
+        _IT_PROSE,
+        "ingen avvikelse",
+        "ingen XXL-avvikelse under XXI:a seklet, Xx",
+        ("utkastmarkeringar-kvar",),
+    )
+    edited, [line] = _apply(tmp_path, Mutant(APRIL, (edit,)))
+    found = _new_findings(_baseline((APRIL,)), _check(edited, ()))
+    assert "utkastmarkeringar-kvar" not in _at(found, APRIL.name, edit, line)
 
 
 def test_cli_exit_codes_and_outputs_are_deterministic(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ What it checks:
     line between the group's first and last row it could not read at all — are
     left to EXT01. Percentages do not add up: a group with a value in % is not
     summed. With ``empty_as_zero`` empty part cells count as 0 (an empty total is
-    REQ01's).
+    REQ01's). With ``exact`` the values are counts and carry no rounding.
 
 Why it matters:
     A unit table whose rows do not add up to the printed total means a row was
@@ -60,6 +60,8 @@ class Params(BaseModel):
     total: str = "row_kind == 'total'"
     label: str = "row"
     empty_as_zero: bool = False
+    # Counts (the summary matrix) are exact: a printed 19 is 19, not 18.5–19.5.
+    exact: bool = False
     rounding: Literal["info", "ignore"] = "info"
 
 
@@ -97,7 +99,7 @@ def run(ctx: RuleContext) -> KindResult:
         totals = totals[keep]
     if totals.empty:
         return ctx.result
-    iv = interval_of(parts)
+    iv = _exact(interval_of(parts), p.exact)
     parts = parts.assign(_v=iv.value, _lo=iv.low, _hi=iv.high)
     sums = parts.groupby(p.group_by, dropna=False, sort=False).agg(
         _v_sum=("_v", "sum"),
@@ -110,7 +112,7 @@ def run(ctx: RuleContext) -> KindResult:
     merged = totals.merge(sums.reset_index(), on=p.group_by, how="inner")
     if merged.empty:
         return ctx.result
-    reported = interval_of(merged)
+    reported = _exact(interval_of(merged), p.exact)
     expected = Interval(
         merged["_v_sum"].to_numpy(float),
         merged["_lo"].to_numpy(float),
@@ -124,6 +126,10 @@ def run(ctx: RuleContext) -> KindResult:
                 ctx, p, merged.iloc[i], cmp.difference[i], cmp.tolerance[i], verdict
             )
     return ctx.result
+
+
+def _exact(interval: Interval, exact: bool) -> Interval:
+    return Interval.exact(interval.value) if exact else interval
 
 
 def _ratio_groups(rows: pd.DataFrame, group_by: list[str]) -> pd.Series:

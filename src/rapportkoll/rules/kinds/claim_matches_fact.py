@@ -221,10 +221,8 @@ def _fact_pairs(
 
 
 def _frame_of(frame: pd.DataFrame, index: list[Any]) -> pd.DataFrame:
-    """The rows at ``index`` (labels, repeats allowed), as a frame built from the
-    rows themselves, numbered 0…n-1."""
-    rows = [frame.loc[i] for i in index]
-    return pd.DataFrame(rows).reset_index(drop=True)
+    """The rows at ``index`` (labels, repeats allowed), numbered 0…n-1."""
+    return frame.loc[index].reset_index(drop=True)
 
 
 def _report(

@@ -65,9 +65,11 @@ def run(ctx: RuleContext) -> KindResult:
     rows = rows[rows["printed"].astype("string").fillna("").str.strip() != ""]
     if rows.empty:
         return ctx.result
-    check = _separators if p.check == "decimal_separator" else _percent_signs
+    if p.check == "percent_sign":
+        _percent_signs(ctx, p, rows)
+        return ctx.result
     for _, group in rows.groupby(p.group_by, dropna=False, sort=True):
-        check(ctx, p, group)
+        _separators(ctx, p, group)
     return ctx.result
 
 
@@ -116,43 +118,52 @@ def _separators(ctx: RuleContext, p: Params, group: pd.DataFrame) -> None:
     )
 
 
-def _percent_signs(ctx: RuleContext, p: Params, group: pd.DataFrame) -> None:
-    printed = group["printed"].astype("string").fillna("")
+def _percent_signs(ctx: RuleContext, p: Params, rows: pd.DataFrame) -> None:
+    """Values without % in groups whose values (or name) say per cent."""
+    printed = rows["printed"].astype("string").fillna("")
     unit = (
-        group["unit"].astype("string").fillna("")
-        if "unit" in group.columns
-        else pd.Series("", index=group.index)
+        rows["unit"].astype("string").fillna("").str.strip()
+        if "unit" in rows.columns
+        else pd.Series("", index=rows.index, dtype="string")
     )
-    signed = printed.str.contains("%", regex=False) | unit.str.strip().eq("%")
-    named = bool(
-        p.name_column
-        and p.name_pattern
-        and group[p.name_column]
-        .astype("string")
-        .fillna("")
-        .str.contains(p.name_pattern, case=False, regex=True)
-        .any()
-    )
-    ctx.count(group["report"].iloc[:1])
-    if not named and (not signed.any() or signed.mean() < p.share):
-        return
-    for _, row in group[~signed].iterrows():
-        label = first_str(row.get(p.label)) if p.label else ""
-        what = f"{_where(ctx, group, p)}{', ' + label if label else ''}"
-        ctx.add(
-            message=ctx.t(
-                f"{what}: «{row['printed']}» saknar procenttecken fast övriga värden "
-                f"är i procent — rad {row['line']}",
-                f"{what}: «{row['printed']}» has no per cent sign although the other "
-                f"values are percentages — line {row['line']}",
-            ),
-            report=str(row["report"]),
-            file=str(row["file"]),
-            lines=[row["line"]],
-            labels=[*_keys(group, p), label, "percent_sign"],
-            expected="%",
-            reported=str(row["printed"]),
+    signed = (printed.str.contains("%", regex=False) | unit.eq("%")).astype(bool)
+    keys = [rows[g] for g in p.group_by]
+    share = signed.groupby(keys, dropna=False).transform("mean")
+    percent = share >= p.share
+    if p.name_column and p.name_pattern:
+        named = (
+            rows[p.name_column]
+            .astype("string")
+            .fillna("")
+            .str.contains(p.name_pattern, case=False, regex=True)
+            .astype(bool)
         )
+        percent |= named.groupby(keys, dropna=False).transform("any")
+    ctx.count(rows.drop_duplicates(p.group_by)["report"])
+    for _, row in rows[percent & ~signed].iterrows():
+        _missing_percent(ctx, p, row)
+
+
+def _missing_percent(ctx: RuleContext, p: Params, row: pd.Series) -> None:
+    keys = [first_str(row.get(g)) for g in p.group_by if g != "report"]
+    short = [k if len(k) <= 60 else k[:57].rstrip() + "…" for k in keys]
+    label = first_str(row.get(p.label)) if p.label else ""
+    what = " · ".join([ctx.spec.table or "", *short]).strip(" ·")
+    what += f", {label}" if label else ""
+    ctx.add(
+        message=ctx.t(
+            f"{what}: «{row['printed']}» saknar procenttecken fast övriga värden "
+            f"är i procent — rad {row['line']}",
+            f"{what}: «{row['printed']}» has no per cent sign although the other "
+            f"values are percentages — line {row['line']}",
+        ),
+        report=str(row["report"]),
+        file=str(row["file"]),
+        lines=[row["line"]],
+        labels=[*keys, label, "percent_sign"],
+        expected="%",
+        reported=str(row["printed"]),
+    )
 
 
 def _keys(group: pd.DataFrame, p: Params) -> list[str]:

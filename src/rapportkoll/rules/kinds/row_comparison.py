@@ -34,7 +34,7 @@ Example rule:
 Example finding:
     investeringar_raddningstjanst, 25000 - Höjdfordon 2025: Periodens utfall
     överstiger redan årets budget: utfall_period / budget_ar är 1,27, ska vara
-    ≤ 1 (utfall_period −3 421, budget_ar −2 700) — rad 1899
+    ≤ 1 (budget_ar −2 700, utfall_period −3 421) — rad 1907
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ from rapportkoll.rules.registry import RuleKind
 
 Mask = npt.NDArray[np.bool_]
 _OPERATOR = re.compile(r"<=|>=|==|<|>")
-_SHOWN_OPERATOR = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "="}
+_SHOWN_OPERATOR = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": ""}
 
 
 @dataclass(frozen=True)
@@ -193,16 +193,18 @@ def _report(
     shown = ", ".join(
         f"{n} {fmt.number(row[n], as_int(row.get(f'{n}__dec')), lang)}" for n in names
     )
+    # "utfall_period är −15" says it all; list the operands only for an expression.
+    shown = "" if names == [check.left.expression_text] else f" ({shown})"
     value = float(left.value[i])
     computed = fmt.number(value, max(fmt.decimals_for(round(value, 2)), 0), lang)
-    bound = f"{_SHOWN_OPERATOR[check.op]} {check.right.expression_text}"
+    bound = f"{_SHOWN_OPERATOR[check.op]} {check.right.expression_text}".strip()
     where = f"{row.get('table', '')}, {row[p.label]}".strip(", ")
     title = ctx.spec.title.get(lang)
     left_text = check.left.expression_text
     message = ctx.t(
-        f"{where}: {title}: {left_text} är {computed}, ska vara {bound} ({shown}) — "
+        f"{where}: {title}: {left_text} är {computed}, ska vara {bound}{shown} — "
         f"{fmt.line_range(lines, lang)}",
-        f"{where}: {title}: {left_text} is {computed}, should be {bound} ({shown}) — "
+        f"{where}: {title}: {left_text} is {computed}, should be {bound}{shown} — "
         f"{fmt.line_range(lines, lang)}",
     )
     ctx.add(

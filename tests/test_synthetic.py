@@ -10,6 +10,7 @@ import pytest
 
 from rapportkoll.benchmark.batch import NATIONAL, load_manifest, reports, write_batch
 from rapportkoll.benchmark.generate import make_board, municipality_names, snapshot
+from rapportkoll.benchmark.inject import FAMILIES
 from rapportkoll.benchmark.render import write_text
 from rapportkoll.benchmark.score import as_mappings, score
 from rapportkoll.engine import CheckOptions, run_check
@@ -21,15 +22,20 @@ FAST_CHECKS = [
     for p in sorted(Path("checks").glob("*.yaml"))
     if p.name != "expectations.yaml"
 ]
-CLEAN_SEED, INJECTED_SEED = 11, 12
-N = 3  # one board's year: April, August, December
+CLEAN_SEED = 11
+# Two boards' years (April, August, December) whose injections together cover
+# every kind of injected discrepancy (asserted below).
+INJECTED_SEEDS = (17, 53)
+N = 3
+INJECTED = tuple(f"injected-{seed}" for seed in INJECTED_SEEDS)
 
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("synthetic")
     write_batch(root / "clean", N, seed=CLEAN_SEED, injections=0)
-    write_batch(root / "injected", N, seed=INJECTED_SEED, injections=3)
+    for seed, folder in zip(INJECTED_SEEDS, INJECTED, strict=True):
+        write_batch(root / folder, N, seed=seed, injections=4)
     return root
 
 
@@ -101,29 +107,34 @@ def test_clean_reports_give_no_false_alarms(checked: RunReport) -> None:
 def test_every_injected_discrepancy_is_found_at_its_line(
     batch: Path, checked: RunReport
 ) -> None:
-    expected = load_manifest(batch / "injected")
-    assert len(expected) >= 6
-    injected = [f for f in as_mappings(checked.findings) if "/injected/" in f["file"]]
-    result = score(injected, expected, batch / "injected")
-    # Every injection is cited at its line. A strict miss is allowed only where a
-    # wrong amount in a row of space-grouped six-digit amounts leaves no reading that
-    # satisfies the row's relations: the reader then reports the row ambiguous
-    # (EXT01 at that line) and the arithmetic rules skip the uncertain row.
-    assert result.line_recall == 1.0, [str(m) for m in result.missed]
-    by_line = {
-        (f["file"].split("/injected/")[-1], line): f["code"]
-        for f in injected
-        for line in f["lines"]
-    }
-    for miss in result.missed:
-        assert miss.kind in {"drift_row", "unit_amount", "wrong_total"}
-        assert by_line[(miss.file, miss.line)] == "EXT01"
-    assert result.recall >= 0.85
+    kinds: set[str] = set()
+    for folder in INJECTED:
+        expected = load_manifest(batch / folder)
+        kinds |= {e.kind for e in expected}
+        marker = f"/{folder}/"
+        injected = [f for f in as_mappings(checked.findings) if marker in f["file"]]
+        result = score(injected, expected, batch / folder)
+        # Every injection is cited at its line. A strict miss is allowed only where
+        # a wrong amount in a row of space-grouped amounts leaves no reading that
+        # satisfies the row's relations: the reader then reports the row ambiguous
+        # (EXT01 at that line) and the arithmetic rules skip the uncertain row.
+        assert result.line_recall == 1.0, [str(m) for m in result.missed]
+        by_line = {
+            (f["file"].split(marker)[-1], line): f["code"]
+            for f in injected
+            for line in f["lines"]
+        }
+        for miss in result.missed:
+            assert miss.kind in {"drift_row", "unit_amount", "wrong_total"}
+            assert by_line[(miss.file, miss.line)] == "EXT01"
+        assert result.recall >= 0.85
+    assert kinds == {f.__name__ for family in FAMILIES for f in family}
 
 
 def test_the_manifest_names_file_line_and_codes(batch: Path) -> None:
-    data = json.loads((batch / "injected" / "manifest.json").read_text("utf-8"))
+    folder = batch / INJECTED[0]
+    data = json.loads((folder / "manifest.json").read_text("utf-8"))
     first = data["expected"][0]
     assert set(first) == {"file", "line", "kind", "codes", "note"}
-    line = (batch / "injected" / first["file"]).read_text("utf-8").splitlines()
+    line = (folder / first["file"]).read_text("utf-8").splitlines()
     assert 1 <= first["line"] <= len(line)

@@ -52,6 +52,9 @@ class Board:
     units: tuple[tuple[str, int, float], ...]  # label, budget_year, spend profile
     goals: tuple[Goal, ...]
     seed: int
+    # investment projects: label, totalt_budget, total_prognos, spent before the
+    # year, this year's budget (all negative, tkr)
+    projects: tuple[tuple[str, int, int, int, int], ...] = ()
 
 
 def board_seed(seed: int, municipality: int, board: int) -> int:
@@ -71,7 +74,20 @@ def make_board(seed: int, municipality: int, board: int, name: str) -> Board:
     # an indicator is followed under one goal only (cross-report rules match by name)
     pool = rng.sample(vocab.INDICATORS, len(vocab.INDICATORS))
     goals = tuple(_goal(rng, i, pool) for i in _goal_numbers(rng))
-    return Board(name, f"{office} {name}", units, goals, rng.randint(0, 2**31))
+    seed_ = rng.randint(0, 2**31)
+    return Board(name, f"{office} {name}", units, goals, seed_, _projects(rng))
+
+
+def _projects(rng: random.Random) -> tuple[tuple[str, int, int, int, int], ...]:
+    out = []
+    for name in rng.sample(vocab.PROJECTS, rng.randint(0, 5)):
+        budget = -rng.randint(3, 150) * 100
+        prognos = round(budget * rng.uniform(0.85, 1.1))
+        before = round(prognos * rng.uniform(0.0, 0.4))
+        this_year = round((prognos - before) * rng.uniform(0.3, 0.9))
+        code = rng.randint(17000, 26999)
+        out.append((f"{code} - {name}", budget, prognos, before, this_year))
+    return tuple(out)
 
 
 def _goal_numbers(rng: random.Random) -> list[str]:
@@ -180,7 +196,7 @@ def snapshot(board: Board, period: int) -> Report:
     rng = random.Random(board.seed * 7 + period)
     goals = [_goal_at(g, end, rng) for g in board.goals]
     units, total, drift = _finance(board, end, rng)
-    return Report(
+    report = Report(
         board.municipality,
         board.organisation,
         end,
@@ -191,6 +207,41 @@ def snapshot(board: Board, period: int) -> Report:
         total,
         drift,
     )
+    report.investments = _investments(board, end, rng)
+    report.invest_area = board.organisation.rsplit(" ", 1)[0]
+    return report
+
+
+def _investments(board: Board, end: date, rng: random.Random) -> list[FinanceRow]:
+    if not board.projects:
+        return []
+    share = end.month / 12
+    rows = []
+    for label, budget, prognos, before, this_year in board.projects:
+        spent = round(this_year * share * rng.uniform(0.5, 1.0))
+        rows.append(
+            FinanceRow(
+                label,
+                {
+                    "totalt_budget": budget,
+                    "total_prognos": prognos,
+                    "ack_utfall": before + spent,
+                    "utfall_prev_year": before,
+                    "utfall_period": spent,
+                    "budget_year": this_year,
+                },
+            )
+        )
+    total = FinanceRow(
+        "Totalt investeringar",
+        {c: sum(r.values[c] for r in rows) for c in rows[0].values},
+    )
+    for row in [*rows, total]:
+        v = row.values
+        v["avvikelse_procent"] = round(
+            100 * (v["totalt_budget"] - v["total_prognos"]) / v["totalt_budget"]
+        )
+    return [*rows, total]
 
 
 def _goal_at(goal: Goal, end: date, rng: random.Random) -> Goal:

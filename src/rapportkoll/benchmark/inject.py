@@ -84,7 +84,7 @@ def drift_row(r: Report, rng: random.Random, _: Report | None) -> Injection:
     )
 
 
-def prose_netto(r: Report, rng: random.Random, _: Report | None) -> Injection:
+def prose_amount(r: Report, rng: random.Random, _: Report | None) -> Injection:
     slot = rng.choice(("prose.netto", "prose.prognos"))
     r.shifts[slot] = _amount(rng, 600, 4000)
     return Injection(
@@ -236,6 +236,22 @@ def past_outcome(
     )
 
 
+def invest_prognos(r: Report, rng: random.Random, _: Report | None) -> Injection | None:
+    projects = r.investments[:-1]
+    if not projects:
+        return None
+    k = rng.randrange(len(projects))
+    v = projects[k].values
+    d = round(abs(v["totalt_budget"]) * rng.uniform(0.04, 0.12)) * rng.choice((-1, 1))
+    v["total_prognos"] += d
+    return Injection(
+        "invest_prognos",
+        f"invest.{k}",
+        ("ROW01", "SUM01"),
+        f"total_prognos of {projects[k].label} changed by {d}",
+    )
+
+
 def draft_marker(r: Report, rng: random.Random, _: Report | None) -> Injection:
     r.overrides["prose.intro"] = (
         f"***{r.organisation} har under perioden arbetat vidare med verksamhetens "
@@ -248,10 +264,11 @@ def draft_marker(r: Report, rng: random.Random, _: Report | None) -> Injection:
 
 FAMILIES: tuple[tuple[Injector, ...], ...] = (
     (unit_amount, wrong_total, unit_comment),
-    (drift_row, prose_netto),
+    (drift_row, prose_amount),
     (matrix_count, prose_count),
     (status_deadline, not_started, comment_future),
     (assessment, past_outcome),
+    (invest_prognos,),
     (draft_marker,),
 )
 

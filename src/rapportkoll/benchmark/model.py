@@ -14,6 +14,15 @@ FINANCE_COLUMNS = (
     "prognos",
     "avvikelse_prognos",
 )
+INVEST_COLUMNS = (
+    "totalt_budget",
+    "total_prognos",
+    "avvikelse_procent",
+    "ack_utfall",
+    "utfall_prev_year",
+    "utfall_period",
+    "budget_year",
+)
 BASE_COLUMNS = (
     "budget_period",
     "utfall_period",
@@ -94,6 +103,8 @@ class Report:
     units: list[FinanceRow]
     total: FinanceRow
     drift: list[FinanceRow]  # Intäkter, Kostnader, Varav kapitalkostnader, Summa
+    investments: list[FinanceRow] = field(default_factory=list)  # projects, then total
+    invest_area: str = ""
     # Injected discrepancies the renderer applies while printing: a slot's printed
     # number shifted by an amount, or a prose slot's text replaced.
     shifts: dict[str, int] = field(default_factory=dict)

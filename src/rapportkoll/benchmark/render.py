@@ -13,7 +13,14 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 
-from rapportkoll.benchmark.model import FINANCE_COLUMNS, FinanceRow, Goal, Item, Report
+from rapportkoll.benchmark.model import (
+    FINANCE_COLUMNS,
+    INVEST_COLUMNS,
+    FinanceRow,
+    Goal,
+    Item,
+    Report,
+)
 
 MATRIX_STATUSES = ("Ej påbörjad", "Påbörjad", "Slutförd")
 KINDS = ("Uppdrag", "Nämndinitiativ")
@@ -315,6 +322,50 @@ def _finance(page: Page, r: Report) -> None:
     page.add("Kommentarer till utfallsavvikelse för perioden samt prognos ", "")
     for k, row in enumerate(r.units):
         _unit_comment(page, r, k, row)
+    if r.investments:
+        _investments(page, r)
+
+
+def _investments(page: Page, r: Report) -> None:
+    """The project table as the PDF text prints an embedded sheet: no trailing
+    space after a row, so an empty cell would leave no trace (none is empty)."""
+    y = r.period_end.year
+    m = MONTHS[r.period_end.month - 1].lower()
+    page.add(
+        " Investeringar ",
+        "",
+        "Investeringar Totalt ",
+        "budget*",
+        "",
+        "Total ",
+        "prognos Avvikelse Ack. Utfall    ",
+        "",
+        f"(alla år) Utfall {y - 1} Utfall jan - ",
+        f"{m} {y}",
+        "",
+        "Budget ",
+        f"{y}",
+        "",
+    )
+    *projects, total = r.investments
+    for k, row in enumerate(projects):
+        page.add(f"{row.label} {_invest_cells(row)}", slot=f"invest.{k}")
+    page.add(
+        "",
+        f"Totalt investeringar {r.invest_area} {_invest_cells(total)}",
+        slot="invest.total",
+    )
+    page.add(" Kommunen som arbetsgivare ", "")
+    page.paragraph(
+        "Arbetet med att minska sjukfrånvaron fortsätter i alla verksamheter."
+    )
+
+
+def _invest_cells(row: FinanceRow) -> str:
+    return " ".join(
+        f"{row.values[c]}%" if c == "avvikelse_procent" else tkr(row.values[c])
+        for c in INVEST_COLUMNS
+    )
 
 
 def _finance_row(page: Page, row: FinanceRow, slot: str) -> None:

@@ -333,3 +333,22 @@ ITEM_PLACES = (
     "i föreningslivet",
     "under sommarhalvåret",
 )
+
+PROJECTS = (
+    "Digitala e-tjänster",
+    "Plattform automatisering",
+    "Räddningsmateriel",
+    "Lokalanpassning",
+    "Lekplatser",
+    "Gatubelysning",
+    "IT-infrastruktur",
+    "Inventarier",
+    "Energieffektivisering",
+    "Kameraövervakning",
+    "Fordon",
+    "Reservkraft",
+    "Konstgräsplan",
+    "Skolgårdar",
+    "Cykelvägar",
+    "Båtbryggor",
+)

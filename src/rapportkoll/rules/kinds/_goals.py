@@ -48,24 +48,53 @@ def goal_spans(bundle: Bundle) -> pd.DataFrame:
 
 def claim_goals(bundle: Bundle, claims: pd.DataFrame) -> pd.Series:
     """The goal whose analysis each claim's sentence is part of (NA when none)."""
-    out = pd.Series(pd.NA, index=claims.index, dtype="object")
+    known = _goal_of_every_claim(bundle)
+    keys = zip(claims["report"], claims["line"], claims["sentence"], strict=True)
+    return pd.Series(
+        [known.get((str(r), int(n), str(s)), pd.NA) for r, n, s in keys],
+        index=claims.index,
+        dtype="object",
+    )
+
+
+# One binding per bundle: several rules ask, and each would redo the text search.
+_CACHE: list[tuple[pd.DataFrame, dict[tuple[str, int, str], str]]] = []
+
+
+def _goal_of_every_claim(bundle: Bundle) -> dict[tuple[str, int, str], str]:
+    claims = bundle.table("claims")
+    for frame, known in _CACHE:
+        if frame is claims:
+            return known
+    known = _bind_claims(bundle, claims)
+    _CACHE.insert(0, (claims, known))
+    del _CACHE[4:]
+    return known
+
+
+def _bind_claims(
+    bundle: Bundle, claims: pd.DataFrame
+) -> dict[tuple[str, int, str], str]:
+    out: dict[tuple[str, int, str], str] = {}
     spans = goal_spans(bundle)
     if spans.empty or claims.empty:
         return out
     spans = spans[spans["analysis_line"].notna()]
     by_report = {k: g for k, g in spans.groupby("report")}
-    for idx, claim in claims.iterrows():
-        mine = by_report.get(claim["report"])
+    texts = {k: [_squash(a) for a in g["analysis"]] for k, g in by_report.items()}
+    for report, line, sentence in zip(
+        claims["report"], claims["line"], claims["sentence"], strict=True
+    ):
+        mine = by_report.get(report)
         if mine is None:
             continue
-        line = int(claim["line"])
-        hit = mine[
-            (mine["analysis_line"].astype(int) <= line) & (mine["next_line"] > line)
-        ]
-        sentence = _squash(claim.get("sentence"))
-        for _, goal in hit.iterrows():
-            if sentence and sentence in _squash(goal.get("analysis")):
-                out.at[idx] = str(goal["goal"])
+        squashed = _squash(sentence)
+        for i, (start, stop, goal) in enumerate(
+            zip(mine["analysis_line"], mine["next_line"], mine["goal"], strict=True)
+        ):
+            hit = int(start) <= int(line) < int(stop)
+            if hit and squashed and squashed in texts[report][i]:
+                out[(str(report), int(line), str(sentence))] = str(goal)
                 break
     return out
 

@@ -345,6 +345,20 @@ MUTANTS = {
                 ("matris-radsumma",),
             ),
             Edit(
+                "matrix column total",
+                r"^Total Summa  33 3",
+                "33 3",
+                "34 3",
+                ("matris-kolumnsumma",),
+            ),
+            Edit(
+                "finished item deviating before its deadline",
+                r"^Ekonomiavdelningen Enligt plan 2025-04-07 Slutförd",
+                "Enligt plan 2025-04-07",
+                "Avvikelse från plan 2025-06-09",
+                ("slutford-med-avvikelse-och-framtida-slutdatum",),
+            ),
+            Edit(
                 "investment forecast",
                 r"^25000 - Höjdfordon 2025 ",
                 "-11 600",

@@ -138,3 +138,55 @@ def test_the_manifest_names_file_line_and_codes(batch: Path) -> None:
     assert set(first) == {"file", "line", "kind", "codes", "note"}
     line = (folder / first["file"]).read_text("utf-8").splitlines()
     assert 1 <= first["line"] <= len(line)
+
+
+def test_bench_write_makes_a_batch_and_its_manifest(tmp_path: Path) -> None:
+    from rapportkoll.cli import main
+
+    assert main(["bench", "--write", str(tmp_path), "--sizes", "2"]) == 0
+    files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.txt"))
+    assert len(files) == 2 and all(f.endswith(("-04.txt", "-08.txt")) for f in files)
+    assert (
+        json.loads((tmp_path / "manifest.json").read_text("utf-8"))["reports"] == files
+    )
+
+
+def test_score_needs_the_code_and_the_line() -> None:
+    from rapportkoll.benchmark.batch import Expected
+
+    root = Path("/batch")
+    expected = [
+        Expected("a.txt", 10, "unit_amount", ("ROW01", "SUM01"), ""),
+        Expected("a.txt", 20, "prose_amount", ("CLM01",), ""),
+        Expected("b.txt", 5, "draft_marker", ("TXT01",), ""),
+    ]
+    findings = [
+        {
+            "code": "SUM01",
+            "severity": "error",
+            "file": "/batch/a.txt",
+            "lines": [9, 10],
+        },
+        {"code": "EXT01", "severity": "warning", "file": "/batch/a.txt", "lines": [20]},
+        {"code": "TXT01", "severity": "info", "file": "/batch/b.txt", "lines": [5]},
+        {"code": "CMP01", "severity": "warning", "file": "/batch/b.txt", "lines": [7]},
+    ]
+    result = score(findings, expected, root)
+    assert (result.found, result.flagged, result.expected) == (1, 1, 3)
+    assert [m.kind for m in result.missed] == ["prose_amount", "draft_marker"]
+    assert dict(result.unexpected) == {"EXT01": 1, "CMP01": 1}
+
+
+def test_measure_reports_wall_cpu_memory_and_stage_timings() -> None:
+    import sys
+
+    from rapportkoll.benchmark.measure import run
+
+    code = (
+        "import sys; x = bytearray(50 * 2**20); "
+        "sys.stderr.write('  extraction      12.5 ms\\n  rules.SUM01   1.0 ms\\n')"
+    )
+    m = run([sys.executable, "-c", code])
+    assert m.exit_code == 0 and m.wall > 0 and m.cpu > 0
+    assert m.maxrss_mib >= 50
+    assert m.timings == {"extraction": 0.0125, "rules.SUM01": 0.001}

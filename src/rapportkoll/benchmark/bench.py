@@ -43,6 +43,7 @@ class BenchOptions:
     alternatives_n: int
     clean_n: int
     keep: bool
+    single: bool = True
 
 
 Printer = Callable[[str], None]
@@ -290,14 +291,18 @@ def bench(o: BenchOptions, say: Printer = print) -> dict[str, Any]:
     if os.getloadavg()[0] > (os.cpu_count() or 1):
         say("   (the machine is busy: wall times are inflated; cpu times less so)")
     try:
-        figures["single_report"] = single_report(o, tmp, say)
+        if o.single:
+            figures["single_report"] = single_report(o, tmp, say)
+        else:
+            _checks_without_gx(o.checks, tmp)
         say(
             f"\n2. Synthetic batches (jobs={o.jobs}; national set = {NATIONAL} reports)"
         )
         figures["batches"] = [batch_run(o, n, tmp, say) for n in o.sizes]
         for line in growth(figures["batches"]):
             say(f"   growth {line}")
-        figures["clean"] = clean_run(o, tmp, say)
+        if o.clean_n:
+            figures["clean"] = clean_run(o, tmp, say)
         if o.alternatives_n:
             figures["alternatives"] = alternatives(o, tmp, say)
     finally:

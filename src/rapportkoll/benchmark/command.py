@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from rapportkoll.benchmark.batch import NATIONAL
+from rapportkoll.benchmark.batch import MANIFEST, NATIONAL, write_batch
 from rapportkoll.benchmark.bench import DEFAULT_SIZES, BenchOptions, bench
 from rapportkoll.model.errors import UserError
 
@@ -43,7 +43,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "--clean-n",
         type=int,
         default=100,
-        help="size of the clean batch that counts false alarms",
+        help="size of the clean batch that counts false alarms (0: skip)",
     )
     p.add_argument(
         "--alternatives-n",
@@ -53,6 +53,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     p.add_argument("--json", dest="json_out", help="write the figures to this file")
     p.add_argument("--workdir", help="keep generated batches and outputs here")
+    p.add_argument(
+        "--skip-single", action="store_true", help="skip the single-report runs"
+    )
+    p.add_argument(
+        "--write",
+        metavar="DIR",
+        help="only write a batch of the largest --sizes N to DIR (with manifest.json)"
+        " and exit; --injections sets the mean number per report (0: clean)",
+    )
+    p.add_argument("--injections", type=float, default=1.5)
 
 
 def run_bench(args: argparse.Namespace) -> int:
@@ -62,6 +72,8 @@ def run_bench(args: argparse.Namespace) -> int:
         raise UserError(f"--sizes: expected numbers, got {args.sizes!r}") from None
     if args.full and NATIONAL not in sizes:
         sizes = (*sizes, NATIONAL)
+    if args.write:
+        return _write(Path(args.write), max(sizes), args.seed, args.injections)
     report = Path(args.report)
     if not report.is_file():
         raise UserError("no such report", where=str(report))
@@ -79,6 +91,13 @@ def run_bench(args: argparse.Namespace) -> int:
         alternatives_n=args.alternatives_n,
         clean_n=args.clean_n,
         keep=bool(args.workdir),
+        single=not args.skip_single,
     )
     bench(options)
+    return 0
+
+
+def _write(folder: Path, n: int, seed: int, injections: float) -> int:
+    expected = write_batch(folder, n, seed=seed, injections=injections)
+    print(f"{n} rapporter, {len(expected)} inlagda avvikelser → {folder}/{MANIFEST}")
     return 0

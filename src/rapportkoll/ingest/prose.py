@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Final
 
 import pandas as pd
@@ -308,6 +309,7 @@ def _phrases(mapping: Mapping[str, Iterable[str]]) -> tuple[tuple[str, str], ...
 OCR_LETTERS: Final[dict[str, str]] = {"ö": "[oed6]", "ä": "[aed&]", "å": "[ad&]"}
 
 
+@lru_cache(maxsize=4096)
 def ocr_pattern(phrase: str) -> str:
     """A regex for a phrase in folded text, tolerating OCR's readings of å, ä, ö."""
     out: list[str] = []

@@ -49,10 +49,10 @@ def detect_fraction(source: Source, profile: Profile) -> float:
 
 def ocr_likeness(source: Source) -> float:
     """0..1: how much the text looks OCR'd (few å/ä/ö, '|' cell separators)."""
-    letters = sum(c.isalpha() for c in source.text)
+    letters = sum(map(str.isalpha, source.text))
     if letters == 0:
         return 0.0
-    swedish = sum(c in _SWEDISH for c in source.text) / letters
+    swedish = sum(map(source.text.count, _SWEDISH)) / letters
     no_diacritics = max(0.0, 1.0 - swedish / _CLEAN_DIACRITIC_RATE)
     lines = [line for line in source.lines if line.strip()]
     pipes = sum("|" in line for line in lines) / max(1, len(lines))

@@ -72,5 +72,6 @@ class TableBuilder:
         for name, rows in self._rows.items():
             spec = TABLES[name]
             frame = pd.DataFrame.from_records(rows, columns=list(spec.columns))
-            tables[name] = frame.astype(spec.dtypes())
+            casts = {c: t for c, t in spec.dtypes().items() if frame[c].dtype != t}
+            tables[name] = frame.astype(casts) if casts else frame
         return Bundle(tables=tables, sources=dict(sources or {}))

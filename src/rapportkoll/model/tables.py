@@ -9,9 +9,10 @@ derive tolerance from the precision printed instead of a fixed epsilon.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
+from pandas.api.types import pandas_dtype
 
 PROVENANCE: Final = {"report": "str", "file": "str", "line": "int", "sheet": "str?"}
 NUMERIC: Final = {"value": "float?", "printed": "str?", "decimals": "int?"}
@@ -30,9 +31,17 @@ class TableSpec:
             {c: pd.Series(dtype=_dtype(t)) for c, t in self.columns.items()}
         )
 
-    def dtypes(self) -> dict[str, str]:
+    def dtypes(self) -> dict[str, Any]:
         """The pandas dtype of each column (those of ``empty()``)."""
-        return {c: _dtype(t) for c, t in self.columns.items()}
+        found = _DTYPES.get(self.name)
+        if found is None:
+            found = _DTYPES[self.name] = {
+                c: pandas_dtype(_dtype(t)) for c, t in self.columns.items()
+            }
+        return found
+
+
+_DTYPES: dict[str, dict[str, Any]] = {}
 
 
 def _dtype(kind: str) -> str:

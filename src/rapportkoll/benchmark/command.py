@@ -63,6 +63,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         " and exit; --injections sets the mean number per report (0: clean)",
     )
     p.add_argument("--injections", type=float, default=1.5)
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run the single report R times, each cold, and keep the fastest",
+    )
 
 
 def run_bench(args: argparse.Namespace) -> int:
@@ -92,6 +98,7 @@ def run_bench(args: argparse.Namespace) -> int:
         clean_n=args.clean_n,
         keep=bool(args.workdir),
         single=not args.skip_single,
+        repeat=args.repeat,
     )
     bench(options)
     return 0

@@ -11,8 +11,10 @@ a name is a whole column, so one expression filters every report at once.
 from __future__ import annotations
 
 import ast
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -75,11 +77,29 @@ def _startswith(x: Any, prefix: Any) -> Any:
     return str(x).startswith(prefix)
 
 
+def _iso(value: Any) -> str | None:
+    """A date's ISO text; None for anything that is neither a date nor a text."""
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    return value if isinstance(value, str) else None
+
+
+def _dates(x: Any) -> Any:
+    """ISO dates as timestamps; anything that is not a date (numbers too) is NaT."""
+    if isinstance(x, pd.Series):
+        if pd.api.types.is_datetime64_any_dtype(x.dtype):
+            return x
+        text = x.map(_iso).astype("string")
+        return pd.to_datetime(text, errors="coerce", format="%Y-%m-%d")
+    one = _iso(x)
+    if one is None:
+        return pd.NaT
+    return pd.to_datetime(one, errors="coerce", format="%Y-%m-%d")
+
+
 def _days(a: Any, b: Any) -> Any:
     """Days from a to b (ISO dates); empty when either is missing or not a date."""
-    da = pd.to_datetime(a, errors="coerce", format="%Y-%m-%d")
-    db = pd.to_datetime(b, errors="coerce", format="%Y-%m-%d")
-    delta = db - da
+    delta = _dates(b) - _dates(a)
     if isinstance(delta, pd.Series):
         return delta.dt.days.astype("float64")
     return float("nan") if pd.isna(delta) else float(delta.days)
@@ -90,8 +110,10 @@ def _abs(x: Any) -> Any:
 
 
 def _year(x: Any) -> Any:
-    d = pd.to_datetime(x, errors="coerce", format="%Y-%m-%d")
-    return d.dt.year.astype("float64") if isinstance(d, pd.Series) else float(d.year)
+    d = _dates(x)
+    if isinstance(d, pd.Series):
+        return d.dt.year.astype("float64")
+    return float("nan") if pd.isna(d) else float(d.year)
 
 
 FUNCTIONS: Mapping[str, Callable[..., Any]] = {
@@ -105,6 +127,7 @@ FUNCTIONS: Mapping[str, Callable[..., Any]] = {
     "abs": _abs,
     "year": _year,
 }
+ARITY = {name: len(inspect.signature(f).parameters) for name, f in FUNCTIONS.items()}
 
 _ALLOWED = (
     ast.Expression,
@@ -156,7 +179,7 @@ class Expression:
 
 @cache
 def parse(source: str) -> Expression:
-    """Parse and check an expression; raise ExpressionError saying what is not allowed."""
+    """Parse and check an expression; ExpressionError says what is not allowed."""
     if not isinstance(source, str) or not source.strip():
         raise ExpressionError("expression is empty")
     if len(source) > MAX_LENGTH:
@@ -195,6 +218,11 @@ def _check_node(node: ast.AST) -> None:
             raise ExpressionError(f"only these functions may be called: {allowed}")
         if node.keywords:
             raise ExpressionError("functions take no keyword arguments")
+        if len(node.args) != ARITY[node.func.id]:
+            raise ExpressionError(
+                f"{node.func.id}() takes {ARITY[node.func.id]} argument(s), "
+                f"not {len(node.args)}"
+            )
     if isinstance(node, ast.List | ast.Tuple) and not all(
         isinstance(e, ast.Constant) for e in node.elts
     ):
@@ -209,13 +237,23 @@ def _depth(node: ast.AST, level: int = 0) -> int:
 
 
 class Evaluator:
-    """Evaluates a checked expression; names come from ``lookup`` (a column or value)."""
+    """Evaluates a checked expression; ``lookup`` gives a name's column or value."""
 
     def __init__(self, lookup: Callable[[str], Any]) -> None:
         self._lookup = lookup
 
     def evaluate(self, expression: Expression) -> Any:
-        return self._eval(expression.tree.body)
+        """The value of ``expression``; any failure is an ExpressionError naming it."""
+        try:
+            return self._eval(expression.tree.body)
+        except ExpressionError:
+            raise
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            # Wrong operand types, huge numbers, lists of the wrong length …: the
+            # rule's expression cannot be evaluated on these values, not a crash.
+            raise ExpressionError(
+                f"cannot evaluate {expression.source!r}: {exc}"
+            ) from None
 
     def _eval(self, node: ast.AST) -> Any:
         if isinstance(node, ast.Constant):
@@ -305,14 +343,21 @@ def _truthy(series: pd.Series) -> pd.Series:
     """A boolean mask from any column: empty cells are false, else Python truthiness."""
     if pd.api.types.is_bool_dtype(series.dtype):
         return series.fillna(False).astype(bool)
-    flags = [bool(v) and not pd.isna(v) for v in series]
+    flags = [_filled(v) for v in series]
     return pd.Series(flags, index=series.index, dtype=bool)
+
+
+def _filled(value: Any) -> bool:
+    """Python truthiness, but empty (None, NaN, NA) is false and never ambiguous."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return len(value) > 0
+    return not pd.isna(value) and bool(value)
 
 
 def _as_bool(value: Any) -> Any:
     if isinstance(value, pd.Series):
         return _truthy(value)
-    return bool(value) if not pd.isna(value) else False
+    return _filled(value)
 
 
 def frame_mask(
@@ -339,5 +384,7 @@ def frame_mask(
 
     result = Evaluator(lookup).evaluate(expression)
     if isinstance(result, pd.Series):
+        if len(result) != len(frame):
+            raise ExpressionError(f"{source!r} does not give one value per row")
         return _truthy(result)
-    return pd.Series(bool(result), index=frame.index)
+    return pd.Series(_filled(result), index=frame.index)

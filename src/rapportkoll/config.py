@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from rapportkoll.findings import Severity
 from rapportkoll.model.errors import UserError
+from rapportkoll.model.yamlfile import read_text, shown
 
 SECTION = "[tool.rapportkoll]"
 PATH_KEYS = ("paths", "checks", "expectations", "profiles", "output_dir", "waivers")
@@ -44,6 +45,15 @@ class Config(BaseModel):
     root: Path = Field(default=Path("."), exclude=True)
     source: Path | None = Field(default=None, exclude=True)
 
+    @field_validator("paths", "checks", "expectations", "output_dir", "waivers")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if any(
+            "\x00" in str(v) for v in (value if isinstance(value, tuple) else [value])
+        ):
+            raise ValueError("a path cannot contain a NUL character")
+        return value
+
     @field_validator("formats")
     @classmethod
     def _known_formats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -67,7 +77,7 @@ class Config(BaseModel):
             err = exc.errors()[0]
             key = str(err["loc"][0]) if err["loc"] else "?"
             raise UserError(
-                f"{key}: {err['msg']} (found {err.get('input')!r})"
+                f"{key}: {err['msg']} (found {shown(err.get('input'))})"
             ) from None
 
 
@@ -88,14 +98,24 @@ def load_config(start: Path) -> Config:
     if path is None:
         folder = Path(start).resolve()
         return Config(root=folder if folder.is_dir() else folder.parent)
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, "pyproject.toml")
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"not valid TOML: {exc}", where=_shown(path)) from None
-    section = doc.get("tool", {}).get("rapportkoll", {})
+        found = re.search(r"at line (\d+)", str(exc))
+        line = found.group(1) if found else len(text.splitlines()) or 1
+        where = f"{_shown(path)}:{line}"
+        raise UserError(f"not valid TOML: {exc}", where=where) from None
+    tool = doc.get("tool", {})
+    section = tool.get("rapportkoll", {}) if isinstance(tool, dict) else {}
     if not isinstance(section, dict):
-        raise UserError(f"{SECTION} must be a table", where=_shown(path))
+        lines = text.splitlines()
+        line = next(
+            (n for n, t in enumerate(lines, 1) if re.match(r"\s*rapportkoll\s*=", t)),
+            None,
+        )
+        where = f"{_shown(path)}:{line}" if line else _shown(path)
+        raise UserError(f"{SECTION} must be a table", where=where)
     return _from_section(section, path, text)
 
 
@@ -119,7 +139,7 @@ def _from_section(section: dict[str, Any], path: Path, text: str) -> Config:
         key = str(err["loc"][0])
         raw = next((k for k in section if k.replace("-", "_") == key), key)
         raise UserError(
-            f"{SECTION} → {raw}: {err['msg']} (found {section.get(raw)!r})",
+            f"{SECTION} → {raw}: {err['msg']} (found {shown(section.get(raw))})",
             where=_where(path, text, raw),
         ) from None
 

@@ -38,6 +38,9 @@ from rapportkoll.findings import (
     Severity,
 )
 from rapportkoll.model.errors import UserError
+from rapportkoll.model.yamlfile import load_yaml, read_text, shown
+
+MAX_WAIVER_BYTES = 10 * 1024 * 1024
 
 EXPIRED = RuleInfo(
     id="waiver-expired",
@@ -112,31 +115,19 @@ class WaiverFile:
 def load_waivers(path: Path | str) -> WaiverFile:
     """Read and check a waiver file; problems raise UserError naming file:line → key."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(
-            f"cannot read waiver file: {exc.strerror}", where=str(path)
-        ) from None
-    return parse_waivers(text, str(path))
+    return parse_waivers(read_text(path, "waiver file", MAX_WAIVER_BYTES), str(path))
 
 
 def parse_waivers(text: str, name: str) -> WaiverFile:
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark else name
-        raise UserError(f"not valid YAML: {exc}", where=where) from None
+    data, root = load_yaml(text, name)
     if data is None:
         return WaiverFile(name)
     if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
         raise UserError("expected a mapping with a 'waivers' list", where=f"{name}:1")
-    unknown = sorted(set(data) - {"version", "waivers"})
+    unknown = sorted(set(data) - {"version", "waivers"}, key=str)
     if unknown:
         line = _key_line(root, unknown[0])
-        raise UserError(f"{unknown[0]}: unknown key", where=f"{name}:{line}")
+        raise UserError(f"{str(unknown[0])[:60]}: unknown key", where=f"{name}:{line}")
     entries = data.get("waivers") or []
     nodes = _value_node(root, "waivers")
     if not isinstance(entries, list) or not isinstance(nodes, yaml.SequenceNode | None):
@@ -161,7 +152,7 @@ def _waiver(entry: Any, node: yaml.Node, name: str) -> Waiver:
         key = str(err["loc"][0]) if err["loc"] else "?"
         where = f"{name}:{_key_line(node, key) if key in entry else line}"
         problem = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-        found = "" if err["type"] == "missing" else f" (found {err.get('input')!r})"
+        found = "" if err["type"] == "missing" else f" (found {shown(err['input'])})"
         raise UserError(f"waivers → {key}: {problem}{found}", where=where) from None
     return Waiver(
         parsed.fingerprint,
@@ -179,7 +170,7 @@ def _reject_duplicates(waivers: Iterable[Waiver], name: str) -> None:
     for w in waivers:
         if w.fingerprint in seen:
             raise UserError(
-                f"waivers → fingerprint: {w.fingerprint} already waived at line "
+                f"waivers → fingerprint: {shown(w.fingerprint)} already waived at line "
                 f"{seen[w.fingerprint]}",
                 where=f"{name}:{w.line}",
             )
@@ -189,7 +180,7 @@ def _reject_duplicates(waivers: Iterable[Waiver], name: str) -> None:
 def _value_node(node: yaml.Node, key: str) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
-            if k.value == key:
+            if k.value == str(key):
                 return v  # type: ignore[no-any-return]
     return None
 
@@ -197,7 +188,7 @@ def _value_node(node: yaml.Node, key: str) -> yaml.Node | None:
 def _key_line(node: yaml.Node, key: str) -> int:
     if isinstance(node, yaml.MappingNode):
         for k, _ in node.value:
-            if k.value == key:
+            if k.value == str(key):
                 return int(k.start_mark.line) + 1
     return int(node.start_mark.line) + 1
 

@@ -17,6 +17,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rapportkoll.model.errors import UserError
+from rapportkoll.model.formula import Formula
+from rapportkoll.model.yamlfile import line_of, load_yaml, read_text, shown
+
+MAX_PROFILE_BYTES = 2 * 1024 * 1024
 
 
 class _Strict(BaseModel):
@@ -82,25 +86,37 @@ def builtin_profile_dir() -> Path:
 
 
 def load_profile(path: Path) -> Profile:
-    """Load one profile file; a bad file is a UserError naming the file and key."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read profile: {exc}", where=str(path)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise UserError(f"invalid YAML: {exc}", where=where) from None
+    """Load one profile file; a bad file is a UserError naming file:line and key."""
+    data, node = load_yaml(read_text(path, "profile", MAX_PROFILE_BYTES), str(path))
     if not isinstance(data, dict):
-        raise UserError("a profile must be a mapping", where=str(path))
+        raise UserError("a profile must be a mapping", where=f"{path}:1")
     try:
-        return Profile.model_validate(data)
+        profile = Profile.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = " → ".join(str(p) for p in err["loc"])
+        found = "" if err["type"] == "missing" else f" (found {shown(err['input'])})"
         raise UserError(
-            f"{loc}: {err['msg']} (found {err.get('input')!r})", where=str(path)
+            f"{loc}: {err['msg'][:160]}{found}",
+            where=f"{path}:{line_of(node, tuple(err['loc']))}",
         ) from None
+    _check_relations(profile, path, node)
+    return profile
+
+
+def _check_relations(profile: Profile, path: Path, node: yaml.Node | None) -> None:
+    """Readers parse the tables' relations: a bad one is the profile's error, named
+    here at its line, not a crash in whichever reader meets it first."""
+    for i, table in enumerate(profile.finance_tables):
+        for j, relation in enumerate(table.relations):
+            try:
+                Formula.parse(relation)
+            except ValueError as exc:
+                loc = ("finance_tables", i, "relations", j)
+                raise UserError(
+                    f"{' → '.join(map(str, loc))}: {str(exc)[:160]}",
+                    where=f"{path}:{line_of(node, loc)}",
+                ) from None
 
 
 @cache

@@ -1,8 +1,9 @@
-"""Loading rule files (checks/*.yaml): validation with errors named file → rule → key."""
+"""Loading rule files (checks/*.yaml): validated, errors named file → rule → key."""
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,16 +12,18 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from rapportkoll.model.errors import UserError
+from rapportkoll.model.yamlfile import load_yaml, read_text, shown
 from rapportkoll.rules.expr import ExpressionError, parse
 from rapportkoll.rules.registry import RuleKind, all_kinds, get_kind
 from rapportkoll.rules.spec import RuleSpec
 
 MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,80}")
 
 
 @dataclass(frozen=True)
 class LoadedRule:
-    """A validated rule instance: its spec, kind, typed params and where it was written."""
+    """A validated rule instance: spec, kind, typed params and where it was written."""
 
     spec: RuleSpec
     kind: RuleKind
@@ -29,12 +32,8 @@ class LoadedRule:
     line: int
 
 
-def _rule_lines(text: str) -> list[int]:
+def _rule_lines(node: yaml.Node | None) -> list[int]:
     """1-based line of each item under the top-level ``rules:`` key."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return []
     if not isinstance(node, yaml.MappingNode):
         return []
     for key, value in node.value:
@@ -43,20 +42,9 @@ def _rule_lines(text: str) -> list[int]:
     return []
 
 
-def _read_yaml(path: Path) -> tuple[Any, str]:
-    try:
-        if path.stat().st_size > MAX_RULE_FILE_BYTES:
-            raise UserError("rule file is larger than 2 MiB", where=str(path))
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read rule file: {exc}", where=str(path)) from None
-    try:
-        return yaml.safe_load(text), text
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise UserError(f"invalid YAML: {problem}", where=where) from None
+def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    text = read_text(path, "rule file", MAX_RULE_FILE_BYTES)
+    return load_yaml(text, str(path))
 
 
 def _error(
@@ -64,9 +52,9 @@ def _error(
 ) -> UserError:
     err = exc.errors()[0]
     loc = " → ".join(str(x) for x in (rule_id, *prefix.split(), *err["loc"]) if x != "")
-    return UserError(
-        f"{loc}: {err['msg']} (found {err.get('input')!r})", where=f"{path}:{line}"
-    )
+    found = "" if err["type"] == "missing" else f" (found {shown(err.get('input'))})"
+    message = err["msg"] if len(err["msg"]) <= 160 else err["msg"][:159] + "…"
+    return UserError(f"{loc}: {message}{found}", where=f"{path}:{line}")
 
 
 def _resolve_kind(path: Path, line: int, spec: RuleSpec) -> RuleKind:
@@ -76,7 +64,7 @@ def _resolve_kind(path: Path, line: int, spec: RuleSpec) -> RuleKind:
         close = difflib.get_close_matches(spec.kind, names, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise UserError(
-            f"{spec.id} → kind: unknown rule kind {spec.kind!r}{hint}",
+            f"{spec.id} → kind: unknown rule kind {shown(spec.kind)}{hint}",
             where=f"{path}:{line}",
         )
     return kind
@@ -102,29 +90,32 @@ def _check_expressions(
                 parse(source)
             except ExpressionError as exc:
                 raise UserError(
-                    f"{spec.id} → {key}: {exc} (found {source!r})",
+                    f"{spec.id} → {key}: {exc} (found {shown(source)})",
                     where=f"{path}:{line}",
                 ) from None
 
 
 def load_rule_file(path: Path) -> tuple[list[LoadedRule], list[str]]:
     """The rules of one file, plus warnings (unknown keys)."""
-    data, text = _read_yaml(path)
+    data, node = _read_yaml(path)
     if data is None:
         return [], []
     if not isinstance(data, dict) or not isinstance(data.get("rules", []), list):
         raise UserError(
-            "a rule file is a mapping with a list under 'rules'", where=str(path)
+            "a rule file is a mapping with a list under 'rules'", where=f"{path}:1"
         )
-    lines = _rule_lines(text)
+    lines = _rule_lines(node)
     warnings = [
-        f"{path}: unknown top-level key {k!r} ignored" for k in data if k != "rules"
+        f"{path}: unknown top-level key {shown(k)} ignored"
+        for k in data
+        if k != "rules"
     ]
     loaded: list[LoadedRule] = []
     for i, raw in enumerate(data.get("rules", [])):
         line = lines[i] if i < len(lines) else 1
+        given = raw.get("id") if isinstance(raw, dict) else None
         rule_id = (
-            str(raw.get("id", f"#{i + 1}")) if isinstance(raw, dict) else f"#{i + 1}"
+            given if isinstance(given, str) and _ID.fullmatch(given) else f"#{i + 1}"
         )
         if not isinstance(raw, dict):
             raise UserError(

@@ -25,6 +25,9 @@ class Layout:
 
     starts: dict[str, list[int]] = field(default_factory=dict)
     item_kind: dict[int, str] = field(default_factory=dict)
+    # One past the last line: where the last structure ends (every caller loops to
+    # next_start(), so an open end would be a loop over a billion empty lines).
+    end: int = 10**9
 
     def add(self, kind: str, line: int) -> None:
         self.starts.setdefault(kind, []).append(line)
@@ -33,7 +36,7 @@ class Layout:
         return self.starts.get(kind, [])
 
     def next_start(self, line: int, ignore: tuple[str, ...] = ("analysis",)) -> int:
-        """The first structure start after ``line`` (a large number if none)."""
+        """The first structure start after ``line`` (the end of the text if none)."""
         later = [
             s
             for kind, starts in self.starts.items()
@@ -41,11 +44,11 @@ class Layout:
             for s in starts
             if s > line
         ]
-        return min(later) if later else 10**9
+        return min(later) if later else self.end
 
 
 def find_layout(ctx: OcrContext) -> Layout:
-    layout = Layout()
+    layout = Layout(end=len(ctx.lines) + 1)
     headings = ctx.profile.headings
     for number, text in enumerate(ctx.lines, start=1):
         if not text.strip():

@@ -7,6 +7,7 @@ read by the reader that fits it best, and every row learns its page: rows whose
 
 from __future__ import annotations
 
+import warnings
 from bisect import bisect_right
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,15 +32,27 @@ def pdf_pages(path: Path, display: str, max_bytes: int) -> list[list[str]]:
                 f"file is {size} bytes, over the limit of {max_bytes} bytes",
                 where=display,
             )
-        reader = PdfReader(str(path))
-        pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pypdf warns on every repaired flaw
+            reader = PdfReader(str(path))
+            pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
+    except UserError:
+        raise
     except (OSError, PdfReadError, ValueError) as exc:
-        raise UserError(f"cannot read PDF: {exc}", where=display) from None
+        raise UserError(f"cannot read PDF: {_first_line(exc)}", where=display) from None
+    except Exception as exc:  # a damaged PDF breaks pypdf in many ways
+        raise UserError(
+            f"cannot read PDF: {type(exc).__name__}: {_first_line(exc)}", where=display
+        ) from None
     for number, page in enumerate(pages, start=1):
         if any(len(line) > MAX_LINE_CHARS for line in page):
             raise UserError("a line is too long: not a report text", where=f"{display}")
         pages[number - 1] = [line.replace("\x00", "") for line in page]
     return pages
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [""])[0][:200]
 
 
 def read_pdf(path: Path, display: str, report: str, options: ReadOptions) -> Bundle:

@@ -25,6 +25,7 @@ import yaml
 from rapportkoll.model.bundle import Bundle, TableBuilder
 from rapportkoll.model.errors import UserError
 from rapportkoll.model.tables import PROVENANCE, TABLES
+from rapportkoll.model.yamlfile import load_yaml, read_text
 
 REPORT_META: Final = "report.yaml"
 META_KEYS: Final = (
@@ -60,12 +61,10 @@ def read_folder(folder: Path, display: str, report: str) -> Bundle:
 
 
 def _read_meta(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise UserError(f"kan inte läsa report.yaml: {exc}", where=str(path)) from None
+    # Checked YAML: no alias bombs, bounded nesting, errors at file:line.
+    data, _ = load_yaml(read_text(path, "report.yaml", 1024 * 1024), str(path))
     if not isinstance(data, dict):
-        raise UserError("report.yaml ska vara en mappning", where=str(path))
+        raise UserError("report.yaml ska vara en mappning", where=f"{path}:1")
     unknown = sorted(set(data) - set(META_KEYS))
     if unknown:
         raise UserError(
@@ -121,6 +120,8 @@ def _xlsx_sheets(file: Path) -> list[tuple[str, list[list[Any]]]]:
             (ws.title, [list(r) for r in ws.iter_rows(values_only=True)])
             for ws in book.worksheets
         ]
+    except Exception as exc:  # the sheets are parsed lazily, damage shows up here
+        raise UserError(f"kan inte läsa XLSX: {exc}", where=str(file)) from None
     finally:
         book.close()
 

@@ -190,3 +190,29 @@ def test_measure_reports_wall_cpu_memory_and_stage_timings() -> None:
     assert m.exit_code == 0 and m.wall > 0 and m.cpu > 0
     assert m.maxrss_mib >= 50
     assert m.timings == {"extraction": 0.0125, "rules.SUM01": 0.001}
+
+
+def test_a_tjansteskrivelse_reads_and_its_goal_count_is_checked(tmp_path: Path) -> None:
+    from rapportkoll.benchmark.render_md import write_markdown
+
+    board = next(
+        b
+        for b in (make_board(2, 0, k, "Testby") for k in range(10))
+        if any(g.bedomning == "Ej uppfyllt" for g in snapshot(b, 2).goals)
+    )
+    report = snapshot(board, 2)
+    failed = [g.number for g in report.goals if g.bedomning == "Ej uppfyllt"]
+    clean, _ = write_markdown(report)
+    wrong, slots = write_markdown(report, goal_shift=1)
+    (tmp_path / "clean.md").write_text(clean, "utf-8")
+    (tmp_path / "wrong.md").write_text(wrong, "utf-8")
+    bundle = read_paths([tmp_path / "clean.md"])
+    assert set(bundle.reports["profile"]) == {"norrtalje-tjansteskrivelse"}
+    assert list(bundle.table("goals")["goal"]) == failed
+    prose = [p for p in FAST_CHECKS if p.endswith("prose.yaml")]
+    run = run_check(CheckOptions(paths=[str(tmp_path)], checks=prose))
+    cited = {
+        (Path(f.file).name, line, f.code) for f in run.findings for line in f.lines
+    }
+    assert ("wrong.md", slots["md.goals"], "CLM01") in cited
+    assert not [f for f in run.findings if Path(f.file).name == "clean.md"]

@@ -25,6 +25,7 @@ from rapportkoll.benchmark.generate import (
 from rapportkoll.benchmark.inject import inject
 from rapportkoll.benchmark.model import Report
 from rapportkoll.benchmark.render import write_text
+from rapportkoll.benchmark.render_md import write_markdown
 
 NATIONAL = MUNICIPALITIES * BOARDS_PER_MUNICIPALITY * len(PERIODS)  # 8,700
 MANIFEST = "manifest.json"
@@ -42,11 +43,13 @@ class Expected:
 
 
 def reports(
-    seed: int, n: int, injections: float
+    seed: int, n: int, injections: float, tjansteskrivelser: bool = False
 ) -> Iterator[tuple[str, Report, list[Expected], str]]:
     """(relative path, report, expected findings, text) for the first ``n`` reports.
 
     ``injections`` is the mean number of injected discrepancies per report (0: clean).
+    With ``tjansteskrivelser`` each board's verksamhetsberättelse is followed by its
+    tjänsteskrivelse in markdown (a companion document, not counted in ``n``).
     """
     names = municipality_names(seed)
     produced = 0
@@ -69,6 +72,33 @@ def reports(
                 yield path, report, expected, text
                 previous = snapshot(board, p)
                 produced += 1
+                if tjansteskrivelser and p == len(PERIODS) - 1:
+                    yield _tjansteskrivelse(previous, path, rng, injections)
+
+
+def _tjansteskrivelse(
+    report: Report, path: str, rng: random.Random, injections: float
+) -> tuple[str, Report, list[Expected], str]:
+    """The markdown tjänsteskrivelse of a (clean) verksamhetsberättelse; with
+    injections, sometimes its count of goals not met is off by one (CLM01)."""
+    md_path = path.removesuffix(".txt") + "-tjansteskrivelse.md"
+    failed = any(g.bedomning == "Ej uppfyllt" for g in report.goals)
+    shift = 1 if failed and rng.random() < injections / 3 else 0
+    text, slots = write_markdown(report, goal_shift=shift)
+    expected = (
+        [
+            Expected(
+                md_path,
+                slots["md.goals"],
+                "md_goal_count",
+                ("CLM01",),
+                "goals not met: the count is one more than the list",
+            )
+        ]
+        if shift
+        else []
+    )
+    return md_path, report, expected, text
 
 
 def _count(rng: random.Random, mean: float) -> int:
@@ -79,13 +109,17 @@ def _count(rng: random.Random, mean: float) -> int:
 
 
 def write_batch(
-    folder: Path, n: int, seed: int = 1, injections: float = 1.5
+    folder: Path,
+    n: int,
+    seed: int = 1,
+    injections: float = 1.5,
+    tjansteskrivelser: bool = False,
 ) -> list[Expected]:
     """Write ``n`` reports under ``folder`` and ``folder/manifest.json``."""
     folder.mkdir(parents=True, exist_ok=True)
     expected: list[Expected] = []
     files = []
-    for path, _report, found, text in reports(seed, n, injections):
+    for path, _report, found, text in reports(seed, n, injections, tjansteskrivelser):
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")

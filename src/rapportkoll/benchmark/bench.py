@@ -45,6 +45,7 @@ class BenchOptions:
     keep: bool
     single: bool = True
     repeat: int = 1
+    tjansteskrivelser: bool = False
 
 
 Printer = Callable[[str], None]
@@ -154,7 +155,9 @@ def single_report(o: BenchOptions, tmp: Path, say: Printer) -> dict[str, Any]:
 def batch_run(o: BenchOptions, n: int, tmp: Path, say: Printer) -> dict[str, Any]:
     folder = tmp / f"batch-{n}"
     t0 = time.perf_counter()
-    expected = write_batch(folder, n, seed=o.seed)
+    expected = write_batch(
+        folder, n, seed=o.seed, tjansteskrivelser=o.tjansteskrivelser
+    )
     generated = time.perf_counter() - t0
     m = _check([str(folder)], tmp / "checks-no-gx", tmp / f"out-{n}", o.jobs, ["json"])
     findings = _json_in(tmp / f"out-{n}")
@@ -185,7 +188,9 @@ def _json_in(folder: Path) -> list[dict[str, Any]]:
 def clean_run(o: BenchOptions, tmp: Path, say: Printer) -> dict[str, Any]:
     n = o.clean_n
     folder = tmp / f"clean-{n}"
-    write_batch(folder, n, seed=o.seed, injections=0)
+    write_batch(
+        folder, n, seed=o.seed, injections=0, tjansteskrivelser=o.tjansteskrivelser
+    )
     m = _check(
         [str(folder)], tmp / "checks-no-gx", tmp / f"clean-out-{n}", o.jobs, ["json"]
     )
@@ -216,7 +221,7 @@ def alternatives(o: BenchOptions, tmp: Path, say: Printer) -> dict[str, Any]:
     n = o.alternatives_n
     folder = tmp / f"batch-{n}"
     if not folder.exists():
-        write_batch(folder, n, seed=o.seed)
+        write_batch(folder, n, seed=o.seed, tjansteskrivelser=o.tjansteskrivelser)
     say(f"\n3. The same subset of checks over the canonical tables of N={n}")
     bundle = read_paths([folder], ReadOptions(jobs=o.jobs))
     rules, _ = load_rules([tmp / "checks-no-gx"])

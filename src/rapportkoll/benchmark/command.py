@@ -64,6 +64,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     p.add_argument("--injections", type=float, default=1.5)
     p.add_argument(
+        "--tjansteskrivelser",
+        action="store_true",
+        help="add each board's tjänsteskrivelse (markdown) after its "
+        "verksamhetsberättelse (companion documents, not counted in N)",
+    )
+    p.add_argument(
         "--repeat",
         type=int,
         default=1,
@@ -79,7 +85,13 @@ def run_bench(args: argparse.Namespace) -> int:
     if args.full and NATIONAL not in sizes:
         sizes = (*sizes, NATIONAL)
     if args.write:
-        return _write(Path(args.write), max(sizes), args.seed, args.injections)
+        return _write(
+            Path(args.write),
+            max(sizes),
+            args.seed,
+            args.injections,
+            args.tjansteskrivelser,
+        )
     report = Path(args.report)
     if not report.is_file():
         raise UserError("no such report", where=str(report))
@@ -99,12 +111,15 @@ def run_bench(args: argparse.Namespace) -> int:
         keep=bool(args.workdir),
         single=not args.skip_single,
         repeat=args.repeat,
+        tjansteskrivelser=args.tjansteskrivelser,
     )
     bench(options)
     return 0
 
 
-def _write(folder: Path, n: int, seed: int, injections: float) -> int:
-    expected = write_batch(folder, n, seed=seed, injections=injections)
+def _write(folder: Path, n: int, seed: int, injections: float, md: bool) -> int:
+    expected = write_batch(
+        folder, n, seed=seed, injections=injections, tjansteskrivelser=md
+    )
     print(f"{n} rapporter, {len(expected)} inlagda avvikelser → {folder}/{MANIFEST}")
     return 0

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.composer
+import yaml.constructor
+import yaml.resolver
 
 from rapportkoll.model.errors import UserError
 
@@ -59,11 +62,54 @@ def read_text(path: Path, what: str, max_bytes: int | None = None) -> str:
         ) from None
 
 
+def _fast_composer() -> type | None:
+    """libyaml's scanner and parser (C: ~10x faster than PyYAML's, and not
+    recursive) under PyYAML's own composer, which stays in Python so that deep
+    nesting ends in a RecursionError, not in a crash of the C stack."""
+    try:
+        from yaml._yaml import CParser
+    except ImportError:
+        return None
+
+    class FastComposer(
+        CParser,
+        yaml.composer.Composer,
+        yaml.constructor.SafeConstructor,
+        yaml.resolver.Resolver,
+    ):
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+        get_single_node = yaml.composer.Composer.get_single_node
+        compose_document = yaml.composer.Composer.compose_document
+        compose_node = yaml.composer.Composer.compose_node
+
+    return FastComposer
+
+
+_FAST_COMPOSER = _fast_composer()
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of ``text``: libyaml's parser when present; on any error the
+    pure-Python parser reads it again, so errors are worded and placed as before."""
+    if _FAST_COMPOSER is not None:
+        try:
+            node: yaml.Node | None = yaml.compose(text, Loader=_FAST_COMPOSER)
+            return node
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def compose_yaml(text: str, name: str) -> yaml.Node | None:
     """The checked node tree of ``text``; UserError naming ``name:line`` if bad."""
     _check_flow_depth(text, name)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, name, text) from None
     except RecursionError:

@@ -316,3 +316,28 @@ def test_ocr_direction_word() -> None:
     frame = claims(OCR, 1401, 1403)
     assert row(frame, "5,1 mnkr", 1402)["direction"] == -1
     assert row(frame, "21,0 mnkr", 1402)["direction"] == 1
+
+
+def test_sick_leave_own_and_whole_kommun() -> None:
+    frame = claims(DELAR, 1957, 1961)
+    assert row(frame, "2,7%", 1957)["measure"] == "sjukfranvaro"
+    # "Som en jämförelse har kommunen i delår 1 en sjukfrånvaro på 4,33%."
+    assert row(frame, "4,33%", 1958)["measure"] == "sjukfranvaro_kommun"
+    # a target in %-enheter is not a rate
+    assert pd.isna(row(frame, "0,5%-enheter", 1960)["measure"])
+    frame = claims(OCR, 1640, 1642)
+    assert row(frame, "1,6 %", 1640)["measure"] == "sjukfranvaro"
+    assert row(frame, "3,2 %", 1641)["measure"] == "sjukfranvaro_kommun"
+
+
+def test_an_investment_named_in_prose() -> None:
+    frame = claims(DELAR, 1868, 1870)
+    prognos = row(frame, "11,6 mnkr", 1870)
+    assert (prognos["measure"], prognos["subject"]) == (
+        "objekt_prognos",
+        "höjdfordonet",
+    )
+    budget = row(frame, "12,5 mnkr", 1868)
+    assert (budget["measure"], budget["subject"]) == ("objekt_budget", "höjdfordonet")
+    # "utökad budget med 3,5 mnkr": not the shape "budget för X är N"
+    assert pd.isna(row(frame, "3,5 mnkr", 1869)["measure"])

@@ -95,6 +95,8 @@ EDITS = [
     # an investment named in prose, in mnkr, against its row in tkr
     (APRIL, 1870, "är 11,6 mnkr", "är 12,6 mnkr", "investering-prognos-i-text"),
     (APRIL, 1868, "är 12,5 mnkr", "är 13,5 mnkr", "investering-budget-i-text"),
+    # sick leave against the table's value for the period's last month (April 2,71 %)
+    (APRIL, 1957, "var 2,7%", "var 3,7%", "sjukfranvaro-i-text"),
 ]
 
 

@@ -433,6 +433,7 @@ def _sentence_claims(
     _subjects(sentence, nums, words, vocab)
     _bind(sentence, nums, vocab)
     _objects(sentence, nums)
+    _sick_leave(sentence, nums)
     _totals(sentence, nums)
     _parts(nums)
     nouns = set(vocab.count_nouns.values())
@@ -994,3 +995,29 @@ def _objects(sentence: str, nums: list[_Num]) -> None:
             num.measure = None
             continue
         num.subject = sentence[m.start("object") : m.end("object")]
+
+
+# --- sick leave: "Sjukfrånvaron för kontoret under delår 1 var 2,7%" ------------------
+
+SICK_LEAVE: Final = "sjukfranvaro"
+SICK_LEAVE_ALL: Final = "sjukfranvaro_kommun"
+_SICK_WORD: Final = re.compile(r"sjukfr[a-z&6]{1,2}nvaro")
+_WHOLE_KOMMUN: Final = re.compile(r"(?<![\w-])kommun(?:en)?(?![\w-])")
+
+
+def _sick_leave(sentence: str, nums: list[_Num]) -> None:
+    """A percentage in a sentence about sick leave: the organisation's own rate, or
+    the whole kommun's when the clause before the number names the kommun."""
+    folded = _fold_keep_length(sentence)
+    if not _SICK_WORD.search(folded):
+        return
+    previous_end = 0
+    for num in nums:
+        if num.kind == "percent" and num.unit == "%" and num.measure is None:
+            before = folded[previous_end : num.start]
+            sick = _SICK_WORD.search(folded[: num.start]) is not None
+            if sick:
+                whole = _WHOLE_KOMMUN.search(before) is not None
+                num.measure = SICK_LEAVE_ALL if whole else SICK_LEAVE
+        if num.kind == "percent":
+            previous_end = num.end

@@ -54,7 +54,11 @@ class RowSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     table: str
     where: str | None = None
-    column: str
+    column: str | None = None
+    # the column of the period's last month: month_columns[period_end.month - 1]
+    month_columns: list[str] = []
+    # rows whose label names a year: keep those naming the period's year
+    period_year: bool = False
     label: str = "row"
 
 
@@ -64,6 +68,7 @@ class Params(BaseModel):
     fact: RowSpec
     absolute: bool = False
     max_rows: int = 3
+    match: str = "object"  # or "none": every selected row of the report is a candidate
 
 
 def run(ctx: RuleContext) -> KindResult:
@@ -72,20 +77,54 @@ def run(ctx: RuleContext) -> KindResult:
     claims = ctx.rows(where=p.claims)
     if claims.empty:
         return ctx.result
-    facts = ctx.rows(p.fact.table, p.fact.where)
-    facts = facts[(facts["column"] == p.fact.column) & facts["value"].notna()]
-    facts = facts.assign(unsure=uncertain(ctx.bundle, facts))
+    facts = _facts(ctx, p.fact)
     for _, claim in claims.iterrows():
-        word = first_str(claim.get("subject")).split()
+        word = first_str(claim.get("subject")).split() or [""]
         mine = facts[facts["report"] == claim["report"]]
-        if not word or mine.empty:
+        if mine.empty or (p.match == "object" and not word[0]):
             continue
-        named = mine[[names_object(str(x), word[-1]) for x in mine[p.fact.label]]]
+        named = (
+            mine[[names_object(str(x), word[-1]) for x in mine[p.fact.label]]]
+            if p.match == "object"
+            else mine
+        )
         if named.empty or len(named) > p.max_rows or named["unsure"].any():
             continue
         ctx.count([claim["report"]])
         _compare(ctx, p, claim, named)
     return ctx.result
+
+
+def _facts(ctx: RuleContext, spec: RowSpec) -> pd.DataFrame:
+    """The candidate cells: the rows ``spec`` selects, in its column."""
+    facts = ctx.rows(spec.table, spec.where)
+    facts = facts[facts["value"].notna()]
+    if spec.column:
+        facts = facts[facts["column"] == spec.column]
+    if spec.month_columns:
+        ends = pd.to_datetime(facts["period_end"], errors="coerce")
+        want = [
+            spec.month_columns[d.month - 1]
+            if pd.notna(d) and len(spec.month_columns) >= d.month
+            else None
+            for d in ends
+        ]
+        facts = facts[facts["column"].to_numpy() == pd.Series(want).to_numpy()]
+    if spec.period_year:
+        facts = facts[_of_period_year(facts, spec.label)]
+    return facts.assign(unsure=uncertain(ctx.bundle, facts))
+
+
+def _of_period_year(facts: pd.DataFrame, label: str) -> list[bool]:
+    """Rows naming the period's year, in reports whose row labels name years."""
+    years = pd.to_datetime(facts["period_end"], errors="coerce").dt.year
+    labels = facts[label].astype(str)
+    named = labels.str.contains(r"\b(?:19|20)\d\d\b", regex=True)
+    dated = set(facts.loc[named, "report"])
+    return [
+        report not in dated or str(int(year)) in text
+        for report, year, text in zip(facts["report"], years, labels, strict=True)
+    ]
 
 
 def _said(claim: pd.Series, rows: pd.DataFrame, absolute: bool) -> Interval:
@@ -143,7 +182,7 @@ def _report(
     lang = ctx.lang
     said = first_str(claim.get("printed"))
     obj = first_str(claim.get("subject"))
-    name = f"{row['table']} · {row[p.fact.label]} · {p.fact.column}"
+    name = f"{row['table']} · {row[p.fact.label]} · {row['column']}"
     fact = f"{fmt.number(float(row['value']), dec, lang)} {unit}"
     d, t = fmt.number(diff, dec, lang), fmt.number(tol, max(dec, 1), lang)
     others = len(rows) - 1

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rapportkoll.cli import EXIT_ERROR, main
-from rapportkoll.ingest.discover import ReadOptions, read_paths
+from rapportkoll.ingest.discover import READER_FAILED, ReadOptions, read_paths
 from rapportkoll.ingest.source import Limits
 from rapportkoll.model.bundle import Bundle
 from robustness_support import time_limit
@@ -56,6 +56,7 @@ def _check_bundle(bundle: Bundle, display: str, n_lines: int) -> None:
     if len(refused):
         message = str(refused["message"].iloc[0])
         assert message and "\n" not in message and "Traceback" not in message
+        assert READER_FAILED not in message  # a reader bug, caught by the net
     else:
         assert len(bundle.reports) == 1
 
@@ -260,3 +261,33 @@ def test_a_broken_report_among_many_is_a_finding_and_the_others_are_read(
     assert sorted(set(goals["report"])) == ["a", "c"]
     assert (goals.groupby("report").size() == 4).all()
     assert isinstance(bundle.reports, pd.DataFrame)
+
+
+def test_a_reader_failure_is_an_unreadable_row_and_the_others_are_read(
+    tmp_path: Path,
+) -> None:
+    """The last-resort net: a profile setting of the wrong type (reader settings
+    under ``extra`` are not typed) breaks the OCR reader on one report only."""
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    builtin = REPO / "src/rapportkoll/profiles/norrtalje-stratsys.yaml"
+    text = builtin.read_text(encoding="utf-8")
+    bad = text.replace(
+        "matrix_total_row: [Total Summa, Totalt, Summa]", "matrix_total_row: [{a: 1}]"
+    )
+    assert bad != text
+    (profiles / "norrtalje-stratsys.yaml").write_text(bad, encoding="utf-8")
+    reports = tmp_path / "in"
+    reports.mkdir()
+    august = SEED_LINES[REPO / "data/002_905efd7e8d1a0751.txt"]
+    (reports / "a.txt").write_text("\n".join(august[:400]), encoding="utf-8")
+    (reports / "b.txt").write_bytes(SMALL.read_bytes())
+    options = ReadOptions(profile_dirs=(str(profiles),))
+    with time_limit(60):
+        bundle = read_paths([reports], options)
+    issues = bundle.table("extraction_issues")
+    failed = issues[issues["issue"] == "unreadable_file"]
+    assert list(failed["report"]) == ["a"]
+    assert READER_FAILED in failed["message"].iloc[0]
+    assert "TypeError" in failed["message"].iloc[0]
+    assert list(bundle.reports["report"]) == ["b"]

@@ -190,12 +190,28 @@ def unreadable(display: str, report: str, error: UserError) -> Bundle:
     return builder.build()
 
 
+READER_FAILED = "the reader failed"
+
+
 def read_task(task: ReportTask, options: ReadOptions) -> Bundle:
-    """Read one report; a UserError becomes an 'unreadable_file' row."""
+    """Read one report; a UserError becomes an 'unreadable_file' row.
+
+    So does any other exception: one report that trips a reader bug (or a profile
+    setting of the wrong type) must not stop a run over thousands. The row says
+    so (READER_FAILED); the robustness tests fail on it, so bugs stay visible.
+    """
     try:
         return _READ[task.kind](task, options)
     except UserError as error:
         return unreadable(task.display, task.report, error)
+    except Exception as exc:  # RecursionError too
+        detail = (str(exc).splitlines() or [""])[0][:200]
+        failure = UserError(
+            f"{READER_FAILED} ({type(exc).__name__}: {detail}); a bug, or a "
+            "profile setting of the wrong type — please report it",
+            where=task.display,
+        )
+        return unreadable(task.display, task.report, failure)
 
 
 def _read_text(task: ReportTask, options: ReadOptions) -> Bundle:

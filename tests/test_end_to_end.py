@@ -434,7 +434,18 @@ MUTANTS = {
                 "1.2%",
                 ("indikator-bedomning-foljer-mal-och-prognos",),
             ),
+            # Restated in the next report: the finding stands in April 2025 and
+            # names this line.
+            Edit(
+                "indicator value of an earlier year",
+                r"^Soliditet inkl\. Ekonomiavdelning",
+                "27.4%",
+                "29.3%",
+                ("indikatorutfall-andras-mellan-rapporter",),
+                cited=True,
+            ),
         ),
+        others=(APRIL,),
     ),
     "august-items": Mutant(
         AUGUST,

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from rapportkoll.cli import EXIT_ERROR, main
 from rapportkoll.config import Config, load_config
+from rapportkoll.ingest.discover import READER_FAILED, ReadOptions, read_paths
 from rapportkoll.ingest.profile import Profile, builtin_profile_dir, load_profile
 from rapportkoll.model.errors import UserError
 from rapportkoll.rules.loader import load_rule_file
@@ -30,6 +31,7 @@ from robustness_support import time_limit
 REPO = Path(__file__).resolve().parents[1]
 RULE_FILES = sorted((REPO / "checks").glob("*.yaml"))
 PROFILES = sorted(builtin_profile_dir().glob("*.yaml"))
+SEEDS = sorted((REPO / "data").glob("*.txt"))
 SETTINGS = settings(
     max_examples=100,
     deadline=None,
@@ -208,7 +210,11 @@ def test_mutated_rule_files_load_or_name_file_and_line(
             "special characters",
         ),
         ("rules:\n  - id: " + "x" * 5000 + "\n    kind: SUM01\n", 2, "id"),
-        ("rules:\n  - id: ok-id\n    kind: " + "Q" * 5000 + "\n    title: t\n", 2, "unknown rule kind 'QQQ"),
+        (
+            "rules:\n  - id: ok-id\n    kind: " + "Q" * 5000 + "\n    title: t\n",
+            2,
+            "unknown rule kind 'QQQ",
+        ),
         ("- a\n- b\n", 1, "mapping with a list under 'rules'"),
     ],
 )
@@ -421,3 +427,46 @@ def test_bad_config_is_a_user_error_at_its_line(
         load_config(tmp_path)
     assert info.value.where is not None
     assert info.value.where.endswith(f"pyproject.toml:{line}")
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.sampled_from(PROFILES), st.sampled_from(SEEDS), st.data())
+def test_reports_read_with_a_mutated_profile_give_tables_or_a_clear_error(
+    original: Path, seed: Path, data: st.DataObject
+) -> None:
+    """Typed profile fields of odd but valid values never break a reader. (Reader
+    settings under ``extra`` are untyped: see the reader-failure net in discover.)"""
+    tree = copy.deepcopy(_parsed(original))
+    extra = tree.pop("extra", {})
+    tree = _mutate(tree, data)
+    if isinstance(tree, dict):
+        tree["extra"] = extra
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    start = data.draw(st.integers(0, len(lines) - 1), label="start")
+    window = "\n".join(lines[start : start + 250])
+    with tempfile.TemporaryDirectory() as folder:
+        profiles = Path(folder) / "profiles"
+        profiles.mkdir()
+        (profiles / original.name).write_text(_dump(tree), encoding="utf-8")
+        report = Path(folder) / "rapport.txt"
+        report.write_text(window, encoding="utf-8")
+        name = tree.get("name") if isinstance(tree, dict) else None
+        options = ReadOptions(
+            profile=name if isinstance(name, str) and name.strip() else None,
+            profile_dirs=(str(profiles),),
+        )
+        try:
+            with time_limit(30):
+                bundle = read_paths([report], options)
+        except UserError as error:
+            assert error.where is None or error.where.startswith(str(profiles))
+            assert "\n" not in str(error)
+            return
+    issues = bundle.table("extraction_issues")
+    if len(issues):
+        assert not issues["message"].str.contains(READER_FAILED).any()

@@ -9,9 +9,10 @@ What it checks:
     never raises a finding. ``when`` lists comparisons that select the rows to check;
     a row is checked when each of them can hold within rounding (a budget printed as
     0 may be any amount under half a unit). ``aliases`` names a column by glob
-    patterns (``budget_ar: [budget_20??]``) so one rule serves tables whose headers
-    carry the year. Rows missing a column, on a line the reader flagged as
-    uncertain, or whose comparison divides by a value that may be zero are skipped.
+    patterns (``budget_ar: ["budget_{year}"]``, ``{year}`` being the year the
+    report's period ends in) so one rule serves tables whose headers carry the
+    year. Rows missing a column, on a line the reader flagged as uncertain, or whose
+    comparison divides by a value that may be zero are skipped.
 
 Why it matters:
     Some errors break no sum: money spent in a year that has no budget for it, a
@@ -26,8 +27,7 @@ Example rule:
       table: finance
       where: "startswith(table, 'investeringar') and row_kind == 'part'"
       params:
-        aliases: {budget_ar: ["budget_20??"]}
-        when: ["budget_ar < 0"]
+        aliases: {budget_ar: ["budget_{year}"]}
         check: "utfall_period / budget_ar <= 1"
       title: Periodens utfall överstiger redan årets budget
 
@@ -155,15 +155,29 @@ def run(ctx: RuleContext) -> KindResult:
 
 
 def _with_aliases(rows: pd.DataFrame, p: Params) -> pd.DataFrame:
-    """Copies of the cells whose column matches an alias's patterns, under the alias."""
+    """Copies of the cells whose column matches an alias's patterns, under the alias.
+
+    ``{year}`` in a pattern is the year the row's report period ends in, so
+    ``budget_{year}`` is the budget of the report's own year.
+    """
     if not p.aliases or rows.empty:
         return rows
     columns = rows[p.column_field].astype(str)
+    years = pd.to_datetime(rows.get("period_end"), errors="coerce").dt.year
     extra = []
     for alias, patterns in p.aliases.items():
-        hit = [any(fnmatchcase(c, pat) for pat in patterns) for c in columns]
+        hit = [
+            any(fnmatchcase(c, _pattern(pat, year)) for pat in patterns)
+            for c, year in zip(columns, years, strict=True)
+        ]
         extra.append(rows[hit].assign(**{p.column_field: alias}))
     return pd.concat([rows, *extra], ignore_index=True)
+
+
+def _pattern(pattern: str, year: float) -> str:
+    if "{year}" not in pattern:
+        return pattern
+    return pattern.replace("{year}", "" if year != year else str(int(year)))
 
 
 def _sides(wide: pd.DataFrame, comparison: Comparison) -> tuple[Interval, Interval]:

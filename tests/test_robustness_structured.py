@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rapportkoll.ingest.discover import READER_FAILED, ReadOptions, read_paths
+from rapportkoll.ingest.source import Limits
 from rapportkoll.ingest.structured import export_bundle
 from rapportkoll.model.bundle import Bundle
 from robustness_support import time_limit
@@ -165,3 +166,32 @@ def test_a_hostile_report_yaml_is_an_unreadable_row(
     issues = bundle.table("extraction_issues")
     assert list(issues["issue"]) == ["unreadable_file"]
     assert message in issues["message"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "limits", "message"),
+    [
+        ("csv", {"max_bytes": 500}, "over the limit of 500 bytes"),
+        ("csv", {"max_lines": 5}, "over the limit of 5"),
+        ("xlsx", {"max_bytes": 500}, "over the limit of 500 bytes"),
+        ("pdf", {"max_lines": 20}, "over the limit of 20"),
+        ("pdf", {"max_bytes": 500}, "over the limit of 500 bytes"),
+    ],
+)
+def test_tables_and_pdfs_over_the_limits_are_refused(
+    tmp_path: Path, kind: str, limits: dict[str, int], message: str
+) -> None:
+    root = tmp_path / "rapport"
+    root.mkdir()
+    if kind == "pdf":
+        (root / "rapport.pdf").write_bytes(_pdf())
+        target = root
+    else:
+        for file, content in _exported(kind).items():
+            (root / file).write_bytes(content)
+        target = tmp_path
+    bundle = read_paths([target], ReadOptions(limits=Limits(**limits)))
+    issues = bundle.table("extraction_issues")
+    assert list(issues["issue"]) == ["unreadable_file"]
+    assert message in issues["message"].iloc[0]
+    assert not len(bundle.reports)

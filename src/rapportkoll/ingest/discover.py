@@ -228,7 +228,7 @@ def _read_pdf(task: ReportTask, options: ReadOptions) -> Bundle:
 def _read_structured(task: ReportTask, options: ReadOptions) -> Bundle:
     from rapportkoll.ingest.structured import read_folder
 
-    return read_folder(task.path, task.display, task.report)
+    return read_folder(task.path, task.display, task.report, options.limits)
 
 
 _READ: dict[str, Callable[[ReportTask, ReadOptions], Bundle]] = {

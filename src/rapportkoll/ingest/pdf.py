@@ -65,6 +65,12 @@ def read_pdf(path: Path, display: str, report: str, options: ReadOptions) -> Bun
     for page in pages:
         starts.append(len(lines) + 1)
         lines.extend(page)
+    if len(lines) > options.limits.max_lines:
+        raise UserError(
+            f"the PDF's text has {len(lines)} lines, over the limit of "
+            f"{options.limits.max_lines} (raise it with --max-lines)",
+            where=display,
+        )
     if not any(line.strip() for line in lines):
         raise UserError(
             "the PDF has no text layer (scanned?): run OCR first", where=display

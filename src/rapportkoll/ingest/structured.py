@@ -22,6 +22,7 @@ from typing import Any, Final
 import pandas as pd
 import yaml
 
+from rapportkoll.ingest.source import Limits
 from rapportkoll.model.bundle import Bundle, TableBuilder
 from rapportkoll.model.errors import UserError
 from rapportkoll.model.tables import PROVENANCE, TABLES
@@ -40,8 +41,15 @@ META_KEYS: Final = (
 _ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def read_folder(folder: Path, display: str, report: str) -> Bundle:
-    """Read one report folder into canonical tables (UserError names file and row)."""
+def read_folder(
+    folder: Path, display: str, report: str, limits: Limits | None = None
+) -> Bundle:
+    """Read one report folder into canonical tables (UserError names file and row).
+
+    Each table file is held to ``limits`` like a text report: its size before it
+    is opened, its rows once read.
+    """
+    limits = limits or Limits()
     builder = TableBuilder()
     meta_path = folder / REPORT_META
     meta = _read_meta(meta_path)
@@ -53,7 +61,13 @@ def read_folder(folder: Path, display: str, report: str) -> Bundle:
         **{k: meta.get(k) for k in META_KEYS},
     )
     sources: dict[str, list[str]] = {}
-    for name, file, sheet, rows in _table_sources(folder):
+    for name, file, sheet, rows in _table_sources(folder, limits):
+        if len(rows) > limits.max_lines:
+            raise UserError(
+                f"table has {len(rows)} rows, over the limit of {limits.max_lines} "
+                "(raise it with --max-lines)",
+                where=str(file),
+            )
         _add_rows(builder, name, report, file, sheet, rows)
         if file.suffix.lower() == ".csv":
             sources[file.as_posix()] = file.read_text(encoding="utf-8-sig").splitlines()
@@ -82,11 +96,17 @@ def _read_meta(path: Path) -> dict[str, Any]:
 
 
 def _table_sources(
-    folder: Path,
+    folder: Path, limits: Limits
 ) -> list[tuple[str, Path, str | None, list[list[Any]]]]:
     found: list[tuple[str, Path, str | None, list[list[Any]]]] = []
     for file in sorted(folder.iterdir()):
         suffix = file.suffix.lower()
+        if suffix in (".csv", ".xlsx") and file.stat().st_size > limits.max_bytes:
+            raise UserError(
+                f"file is {file.stat().st_size} bytes, over the limit of "
+                f"{limits.max_bytes} bytes (raise it with --max-bytes)",
+                where=str(file),
+            )
         if suffix == ".csv" and file.stem in TABLES:
             found.append((file.stem, file, None, _csv_rows(file)))
         elif suffix == ".xlsx":

@@ -163,7 +163,12 @@ def _with_aliases(rows: pd.DataFrame, p: Params) -> pd.DataFrame:
     if not p.aliases or rows.empty:
         return rows
     columns = rows[p.column_field].astype(str)
-    years = pd.to_datetime(rows.get("period_end"), errors="coerce").dt.year
+    ends = (
+        rows["period_end"]
+        if "period_end" in rows.columns
+        else pd.Series(None, index=rows.index, dtype="object")
+    )
+    years = pd.to_datetime(ends, errors="coerce").dt.year
     extra = []
     for alias, patterns in p.aliases.items():
         hit = [

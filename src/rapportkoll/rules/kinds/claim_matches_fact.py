@@ -237,7 +237,9 @@ def _report(
 ) -> None:
     lang = ctx.lang
     fdec = as_int(fact.get("decimals"))
-    said = f"{first_str(claim.get('printed'))} {first_str(claim.get('unit'))}".strip()
+    printed, unit_said = first_str(claim.get("printed")), first_str(claim.get("unit"))
+    # amounts are printed with their unit ("21,0 mnkr"), unit headers without
+    said = printed if printed.endswith(unit_said) else f"{printed} {unit_said}".strip()
     quote = _quote(claim)
     name = " · ".join(
         x

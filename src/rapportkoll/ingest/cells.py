@@ -155,10 +155,10 @@ class Reading:
         )
 
 
-def _group_options(group: Sequence[Token]) -> list[list[Cell]]:
+def _group_options(group: Sequence[Token], max_cells: int) -> list[list[Cell]]:
     texts = tuple(t.text for t in group)
     options: list[list[Cell]] = []
-    for k in range(1, len(texts) + 1):
+    for k in range(1, min(len(texts), max_cells) + 1):
         for starts, numbers in _segment(texts, k):
             cells = _anchor(starts, numbers, group)
             if cells is not None:
@@ -205,7 +205,10 @@ def readings(run: CellRun, n_columns: int, *, traced: bool = True) -> list[Readi
     ``traced=False`` is for text where an empty cell leaves no whitespace behind:
     empty cells may then fall between any two numbers, at no penalty.
     """
-    options = [_group_options(g) for g in run.groups]
+    # Every other group takes at least one cell, so a group can take at most this
+    # many: readings with more cells than columns are never kept.
+    max_cells = n_columns - (len(run.groups) - 1)
+    options = [_group_options(g, max_cells) for g in run.groups]
     if any(not o for o in options):
         return []
     found: dict[tuple[tuple[float, int] | None, ...], Reading] = {}

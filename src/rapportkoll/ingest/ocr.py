@@ -35,10 +35,17 @@ _PIPE_LINE_RATE = 0.03
 
 def detect_fraction(source: Source, profile: Profile) -> float:
     """Share of the profile's detect phrases found, tolerant of OCR damage."""
+    return _fraction(_folded(source), profile)
+
+
+def _folded(source: Source) -> str:
+    keys = [ocr_fold(line) for line in source.lines]
+    return " ".join(k for k in keys if k)
+
+
+def _fraction(text: str, profile: Profile) -> float:
     if not profile.detect:
         return 0.0
-    keys = [ocr_fold(line) for line in source.lines]
-    text = " ".join(k for k in keys if k)
     hits = 0
     for phrase in profile.detect:
         key = ocr_fold(phrase)
@@ -61,11 +68,21 @@ def ocr_likeness(source: Source) -> float:
 
 
 def _pick_profile(source: Source, profile: Profile | None) -> Profile | None:
+    return profile if profile is not None else _pick(source, None)[0]
+
+
+def _pick(source: Source, profile: Profile | None) -> tuple[Profile | None, float]:
+    """The profile (given, or the one whose detect phrases match best) and the
+    share of its detect phrases found; the text is folded once for all profiles."""
+    text = _folded(source)
     if profile is not None:
-        return profile
-    scored = [(detect_fraction(source, p), p.name, p) for p in available_profiles()]
+        return profile, _fraction(text, profile)
+    scored = [(_fraction(text, p), p.name, p) for p in available_profiles()]
     scored = [s for s in scored if s[0] > 0]
-    return max(scored, key=lambda s: (s[0], s[1]))[2] if scored else None
+    if not scored:
+        return None, 0.0
+    best = max(scored, key=lambda s: (s[0], s[1]))
+    return best[2], best[0]
 
 
 class OcrReader:
@@ -74,10 +91,10 @@ class OcrReader:
     name = "ocr"
 
     def score(self, source: Source, profile: Profile | None) -> float:
-        chosen = _pick_profile(source, profile)
+        chosen, fraction = _pick(source, profile)
         if chosen is None:
             return 0.0
-        return round(detect_fraction(source, chosen) * ocr_likeness(source), 3)
+        return round(fraction * ocr_likeness(source), 3)
 
     def read(self, source: Source, profile: Profile | None) -> Bundle:
         chosen = _pick_profile(source, profile)

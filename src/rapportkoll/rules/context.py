@@ -60,12 +60,25 @@ class RuleContext:
         return frame[mask]
 
     def with_reports(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Join each row with its report's metadata (period_end, organisation …)."""
+        """Join each row with its report's metadata (period_end, organisation …).
+
+        A left join on ``report`` (a name the table already has gets the suffix
+        ``_report``), done by looking the metadata up per row: the table's own
+        columns are shared with the bundle, not copied, so the joined tables the
+        engine keeps for the whole run cost a few columns each, not a second copy
+        of every table.
+        """
         reports = self.bundle.reports[
             ["report", "organisation", "doc_type", "period_start", "period_end", "unit"]
         ].drop_duplicates("report")
-        reports = reports.rename(columns={"unit": "report_unit"})
-        return frame.merge(reports, on="report", how="left", suffixes=("", "_report"))
+        reports = reports.rename(columns={"unit": "report_unit"}).set_index("report")
+        joined = frame.reset_index(drop=True)
+        keys = joined["report"]
+        for column in reports.columns:
+            name = f"{column}_report" if column in joined.columns else column
+            values = reports[column]
+            joined[name] = keys.map(values).astype(values.dtype)
+        return joined
 
     def count(self, reports: Iterable[str]) -> None:
         self.result.checked.update(reports)

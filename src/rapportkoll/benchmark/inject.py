@@ -187,24 +187,35 @@ def comment_future(r: Report, rng: random.Random, _: Report | None) -> Injection
     )
 
 
+# the largest value each kind of indicator prints without a second thousands group
+# beyond what the generator itself prints (a longer number makes the row ambiguous)
+PRINTABLE_MAX = {"%": 100.0, "kr": 99_999.0, "": 999.0}
+
+
+def _missed_target(
+    mal: float, direction: str, unit: str, decimals: int
+) -> float | None:
+    step = max(abs(mal) * 0.2, 2.0)
+    value = round(mal - step if direction == "higher" else mal + step, decimals)
+    if value < 0 or value > PRINTABLE_MAX[unit]:
+        return None
+    return value
+
+
 def assessment(r: Report, rng: random.Random, _: Report | None) -> Injection | None:
     met = [
-        (gi, k)
+        (gi, k, value)
         for gi, g in enumerate(r.goals)
         for k, i in enumerate(g.indicators)
         if i.bedomning == "Uppfyllt"
+        and (value := _missed_target(i.mal, i.direction, i.unit, i.decimals))
+        is not None
     ]
     if not met:
         return None
-    gi, k = rng.choice(met)
+    gi, k, value = rng.choice(met)
     ind = r.goals[gi].indicators[k]
-    step = max(abs(ind.mal) * 0.2, 2.0)
-    ind.prognos = round(
-        ind.mal - step if ind.direction == "higher" else ind.mal + step, ind.decimals
-    )
-    ind.prognos = max(ind.prognos, 0.0)
-    if ind.direction == "higher" and ind.prognos >= ind.mal:
-        return None
+    ind.prognos = value
     return Injection(
         "assessment",
         f"indicator.{gi}.{k}",
@@ -224,10 +235,10 @@ def past_outcome(
     gi, k = rng.choice(found)
     ind = r.goals[gi].indicators[k]
     year = max(ind.years)
-    ind.years = {
-        **ind.years,
-        year: round(ind.years[year] + (3.0 if ind.unit == "%" else 7.0), ind.decimals),
-    }
+    delta = 3.0 if ind.unit == "%" else 7.0
+    if ind.years[year] + delta > PRINTABLE_MAX[ind.unit]:
+        delta = -delta
+    ind.years = {**ind.years, year: round(ind.years[year] + delta, ind.decimals)}
     return Injection(
         "past_outcome",
         f"indicator.{gi}.{k}",

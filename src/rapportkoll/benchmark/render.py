@@ -77,9 +77,28 @@ class Page:
             self.slots[slot] = len(self.lines) + 1
         self.lines.extend(lines)
 
-    def paragraph(self, text: str, slot: str | None = None, width: int = 95) -> None:
-        self.add(*(w + " " for w in textwrap.wrap(text, width)), slot=slot)
+    def paragraph(
+        self, text: str, slot: str | None = None, mark: str = "", width: int = 95
+    ) -> None:
+        """Wrap ``text`` as the PDF text does; the slot is the line where ``mark``
+        (the stated number) begins — where a claim rule cites it."""
+        wrapped = textwrap.wrap(text, width)
+        first = len(self.lines) + 1
+        self.add(*(w + " " for w in wrapped))
+        if slot is not None:
+            self.slots[slot] = first + _line_of(wrapped, text, text.find(mark))
         self.lines.append("")
+
+
+def _line_of(wrapped: list[str], text: str, offset: int) -> int:
+    """Which of the wrapped lines holds character ``offset`` of ``text``."""
+    pos = 0
+    for k, line in enumerate(wrapped):
+        start = text.find(line, pos)
+        if offset < start + len(line):
+            return k
+        pos = start + len(line)
+    return 0
 
 
 def tkr(value: int) -> str:
@@ -141,6 +160,7 @@ def _summary(page: Page, r: Report) -> None:
         f"{org} gör bedömningen att {met} av {len(r.goals)} "
         "inriktningsmål når måluppfyllelse.",
         slot="prose.goals",
+        mark=f"{met} av",
     )
     items = _items_of(r)
     upp = [i for i in items if i.kind == "Uppdrag"]
@@ -154,6 +174,7 @@ def _summary(page: Page, r: Report) -> None:
             f"initiativ, varav {plan_u} uppdrag samt {plan_i} initiativ "
             "beräknas genomföras enligt plan.",
             slot="prose.items",
+            mark=f"{plan_u} uppdrag samt",
         )
     page.add("Ekonomiskt utfall och prognos ", "")
     _footer(page, r, 1)
@@ -394,7 +415,7 @@ def _drift_prose(page: Page, r: Report) -> None:
             parts.append(f"ett {kind} om {mnkr(dev)} mnkr på {side}")
     if parts:
         text += " som fördelar sig med " + " och ".join(parts)
-    page.paragraph(text + ".", slot="prose.netto")
+    page.paragraph(text + ".", slot="prose.netto", mark=f"{mnkr(netto)} mnkr")
     page.add("Helårsprognos mot budget ")
     dev = r.drift[-1].values["avvikelse_prognos"] + r.shifts.get("prose.prognos", 0)
     kind = "överskott" if dev > 0 else "underskott"
@@ -402,6 +423,7 @@ def _drift_prose(page: Page, r: Report) -> None:
         f"{org} prognostiserar en avvikelse om {mnkr(dev)} mnkr i {kind} "
         f"mot budget {r.period_end.year}.",
         slot="prose.prognos",
+        mark=f"{mnkr(dev)} mnkr",
     )
 
 

@@ -108,9 +108,7 @@ class RuleContext:
                 message=message,
                 hint=hint,
                 file=file,
-                lines=tuple(
-                    sorted({int(x) for x in lines if x is not None and x == x})
-                ),
+                lines=_main_first(lines),
                 report=report,
                 table=table or self.spec.table,
                 expected=_plain(expected),
@@ -122,6 +120,15 @@ class RuleContext:
                 sheet=sheet,
             )
         )
+
+
+def _main_first(lines: Sequence[int]) -> tuple[int, ...]:
+    """The first line given is the finding's main line; the others follow sorted."""
+    valid = [int(x) for x in lines if x is not None and x == x]
+    if not valid:
+        return ()
+    main = valid[0]
+    return (main, *sorted(set(valid) - {main}))
 
 
 def _plain(value: float | str | None) -> float | str | None:

@@ -29,6 +29,8 @@ SEED_LINES = {p: p.read_text(encoding="utf-8").split("\n") for p in SEEDS}
 PROFILES = [None, "norrtalje-stratsys", "norrtalje-tjansteskrivelse"]
 # Rules that look at extraction only: enough to see a broken file as a finding.
 EXTRACTION_RULES = str(REPO / "checks/format.yaml")
+# Starts that send a line down another path of a reader: tables, headings, totals.
+MARKUP = ["|", "| --- |", "# ", "## ", "Summa ", "Totalt ", "1.2 ", "- ", "Tabell A "]
 NOISE = "0123456789 -−,.%|:()–ÅÄÖåäö\t\u00a0\u2212\u200b\x0c\x1c\u2028\ufffd"
 
 
@@ -84,7 +86,9 @@ def mutated_report(draw: st.DrawFn) -> tuple[bytes, int]:
     lines = lines[start : start + draw(st.integers(1, 300))]
     for _ in range(draw(st.integers(0, 5))):
         op = draw(
-            st.sampled_from(["shuffle", "delete", "dup", "garble", "blank", "cut"])
+            st.sampled_from(
+                ["shuffle", "delete", "dup", "garble", "blank", "cut", "markup"]
+            )
         )
         i = draw(st.integers(0, max(0, len(lines) - 1)))
         j = i + draw(st.integers(1, 30))
@@ -100,6 +104,8 @@ def mutated_report(draw: st.DrawFn) -> tuple[bytes, int]:
             lines[i] = lines[i][:k] + noise + lines[i][k:]
         elif op == "blank" and lines:
             lines[i] = ""
+        elif op == "markup" and lines:
+            lines[i] = draw(st.sampled_from(MARKUP)) + lines[i]
         elif op == "cut" and lines:
             lines[i] = lines[i][: draw(st.integers(0, len(lines[i])))]
     text = "\n".join(lines)

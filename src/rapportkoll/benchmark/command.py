@@ -62,7 +62,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help="only write a batch of the largest --sizes N to DIR (with manifest.json)"
         " and exit; --injections sets the mean number per report (0: clean)",
     )
-    p.add_argument("--injections", type=float, default=1.5)
+    p.add_argument(
+        "--injections",
+        type=float,
+        default=1.5,
+        help="with --write: mean injected discrepancies per report (0: clean)",
+    )
     p.add_argument(
         "--tjansteskrivelser",
         action="store_true",

@@ -143,12 +143,21 @@ def test_mutated_reports_give_tables_or_an_unreadable_row(
     [
         (b"", None, None),
         (b"\n\n\n", None, None),
+        (b"Rubrik\r\nrad\rsamma rad\x0crad\x1c\n\x00", 3, "NUL"),
         (bytes(range(256)) * 64, 1, "NUL"),
         (SMALL.read_bytes()[:3000] + b"\x00" + SMALL.read_bytes()[3000:], 41, "NUL"),
         (b"Rubrik\n" + b"1 234 " * 200_000 + b"\n", 2, "characters long"),
         (b"\xff\xfe" + "Rubrik\nrad två".encode("utf-16-le") + b"\x00", None, None),
     ],
-    ids=["empty", "blank-lines", "binary", "nul-byte", "1mb-line", "utf16-odd-byte"],
+    ids=[
+        "empty",
+        "blank-lines",
+        "cr-and-separators",
+        "binary",
+        "nul-byte",
+        "1mb-line",
+        "utf16-odd-byte",
+    ],
 )
 def test_special_files_are_read_or_refused_at_their_line(
     tmp_path: Path, data: bytes, line: int | None, message: str | None

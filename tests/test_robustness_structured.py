@@ -4,6 +4,8 @@ exception, never a hang."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import tempfile
 from functools import cache
@@ -14,6 +16,7 @@ from fpdf import FPDF
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rapportkoll.cli import main
 from rapportkoll.ingest.discover import READER_FAILED, ReadOptions, read_paths
 from rapportkoll.ingest.source import Limits
 from rapportkoll.ingest.structured import export_bundle
@@ -195,3 +198,15 @@ def test_tables_and_pdfs_over_the_limits_are_refused(
     assert list(issues["issue"]) == ["unreadable_file"]
     assert message in issues["message"].iloc[0]
     assert not len(bundle.reports)
+
+
+def test_a_truncated_pdf_is_one_finding_and_nothing_on_stderr(tmp_path: Path) -> None:
+    """pypdf logs every flaw it meets; Python would print those records to stderr."""
+    (tmp_path / "rapport.pdf").write_bytes(_pdf()[: len(_pdf()) // 2])
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(
+            ["check", str(tmp_path), "--checks", str(REPO / "checks/format.yaml")]
+        )
+    assert code == 1
+    assert err.getvalue() == ""

@@ -7,8 +7,11 @@ read by the reader that fits it best, and every row learns its page: rows whose
 
 from __future__ import annotations
 
+import logging
 import warnings
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +35,7 @@ def pdf_pages(path: Path, display: str, max_bytes: int) -> list[list[str]]:
                 f"file is {size} bytes, over the limit of {max_bytes} bytes",
                 where=display,
             )
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _quiet("pypdf"):
             warnings.simplefilter("ignore")  # pypdf warns on every repaired flaw
             reader = PdfReader(str(path))
             pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
@@ -49,6 +52,19 @@ def pdf_pages(path: Path, display: str, max_bytes: int) -> list[list[str]]:
             raise UserError("a line is too long: not a report text", where=f"{display}")
         pages[number - 1] = [line.replace("\x00", "") for line in page]
     return pages
+
+
+@contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """Silence a library's logger: pypdf logs each flaw it repairs, and Python
+    prints unhandled log records to stderr (our stderr is one line per error)."""
+    logger = logging.getLogger(name)
+    before = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = before
 
 
 def _first_line(exc: BaseException) -> str:

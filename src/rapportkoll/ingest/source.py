@@ -52,11 +52,11 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines as editors, grep and CI annotations number them: only \\n, \\r\\n and
-    \\r end a line. (``str.splitlines`` also ends one at a form feed, \\x1c-\\x1e,
-    \\x85 and \\u2028, which PDF-extracted text holds: every later line number would
-    be off.)"""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """Lines as grep and CI annotations number them: only \\n ends a line (a \\r
+    before it is dropped). ``str.splitlines`` also ends one at \\r, a form feed,
+    \\x1c-\\x1e, \\x85 and \\u2028, which PDF-extracted text holds: every later
+    line number would be off."""
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     if lines and lines[-1] == "":
         lines.pop()
     return lines

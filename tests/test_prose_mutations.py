@@ -97,6 +97,9 @@ EDITS = [
     (APRIL, 1868, "är 12,5 mnkr", "är 13,5 mnkr", "investering-budget-i-text"),
     # sick leave against the table's value for the period's last month (April 2,71 %)
     (APRIL, 1957, "var 2,7%", "var 3,7%", "sjukfranvaro-i-text"),
+    # a figure stated twice in a document with no table: sentence against sentence
+    (VB, 33, "om 60 046 tkr", "om 61 046 tkr", "samma-belopp-lika-i-texten"),
+    (VB, 76, "Av de 52 uppdrag", "Av de 53 uppdrag", "samma-antal-lika-i-texten"),
 ]
 
 

@@ -29,6 +29,7 @@ KIND_MODULES: tuple[str, ...] = (
     "goal_assessment",
     "goal_analysis",
     "claim_names_row",
+    "claims_agree",
     "same_fact_across_reports",
     "item_across_reports",
     "required_cell",

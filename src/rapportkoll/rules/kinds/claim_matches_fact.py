@@ -240,7 +240,7 @@ def _report(
     printed, unit_said = first_str(claim.get("printed")), first_str(claim.get("unit"))
     # amounts are printed with their unit ("21,0 mnkr"), unit headers without
     said = printed if printed.endswith(unit_said) else f"{printed} {unit_said}".strip()
-    quote = _quote(claim)
+    quoted = quote(claim)
     name = " · ".join(
         x
         for x in (
@@ -255,16 +255,16 @@ def _report(
     lines = [claim["line"], fact["line"]]
     if verdict is Severity.INFO:
         msg = ctx.t(
-            f"Texten anger {said}{quote}, {name} är {fact_txt} — skillnaden {d} "
+            f"Texten anger {said}{quoted}, {name} är {fact_txt} — skillnaden {d} "
             f"{unit} ligger inom avrundningen",
-            f"The text says {said}{quote}, {name} is {fact_txt} — the difference "
+            f"The text says {said}{quoted}, {name} is {fact_txt} — the difference "
             f"{d} {unit} is within rounding",
         )
     else:
         msg = ctx.t(
-            f"Texten anger {said}{quote} men {name} är {fact_txt} (skillnad {d} "
+            f"Texten anger {said}{quoted} men {name} är {fact_txt} (skillnad {d} "
             f"{unit}, tolerans {t} {unit}) — {fmt.line_range(lines, lang)}",
-            f"The text says {said}{quote} but {name} is {fact_txt} (difference "
+            f"The text says {said}{quoted} but {name} is {fact_txt} (difference "
             f"{d} {unit}, tolerance {t} {unit}) — {fmt.line_range(lines, lang)}",
         )
     ctx.add(
@@ -285,7 +285,8 @@ def _report(
     )
 
 
-def _quote(claim: pd.Series) -> str:
+def quote(claim: pd.Series) -> str:
+    """' («the sentence»)', cut to 90 characters; empty without a sentence."""
     sentence = first_str(claim.get("sentence")).strip()
     if not sentence:
         return ""
@@ -312,10 +313,10 @@ def _against_count(
         table = ctx.spec.title.get(ctx.lang)
         ctx.add(
             message=ctx.t(
-                f"Texten anger {int(said)}{_quote(claim)} men {spec.table} har {n} "
+                f"Texten anger {int(said)}{quote(claim)} men {spec.table} har {n} "
                 f"({table}) — rad {claim['line']}"
                 + (f"; listade på rad {where}" if lines else ""),
-                f"The text says {int(said)}{_quote(claim)} but {spec.table} has {n} "
+                f"The text says {int(said)}{quote(claim)} but {spec.table} has {n} "
                 f"({table}) — line {claim['line']}"
                 + (f"; listed at lines {where}" if lines else ""),
             ),

@@ -1,4 +1,4 @@
-"""The whole findings list on each seed equals the hand-reviewed list in tests/expected/.
+"""The whole findings list on each seed equals the reviewed list in tests/expected/.
 
 Every entry there was checked by reading the document at its line: ``verdict`` says
 whether it is a real inconsistency of the published report (``real``), a value the

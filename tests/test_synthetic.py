@@ -90,18 +90,12 @@ def test_clean_reports_read_without_extraction_issues(batch: Path) -> None:
     assert len(bundle.table("items")) > 0 and len(bundle.table("finance")) > 0
 
 
-# Known false alarms on clean reports, each a rule's reading of a legitimate fact:
-# CMP01 periodens-utfall-over-arsbudget flags a year-end report whose year outcome
-# overran the budget (an overrun, not an inconsistency; it is a warning).
-KNOWN_WARNINGS = {"CMP01"}
-
-
 def test_clean_reports_give_no_false_alarms(checked: RunReport) -> None:
     clean = [f for f in as_mappings(checked.findings) if "/clean/" in f["file"]]
     errors = [f["message"] for f in clean if f["severity"] == "error"]
     assert errors == []
-    warnings = {f["code"] for f in clean if f["severity"] == "warning"}
-    assert warnings <= KNOWN_WARNINGS
+    warnings = [f["message"] for f in clean if f["severity"] == "warning"]
+    assert warnings == []
 
 
 def test_every_injected_discrepancy_is_found_at_its_line(

@@ -175,3 +175,20 @@ def test_relation_rejects_anything_but_arithmetic() -> None:
         Relation.parse("a = __import__('os')")
     with pytest.raises(ValueError, match="column = expression"):
         Relation.parse("a + b")
+
+
+def test_seven_six_digit_amounts_keep_the_true_reading_among_hundreds() -> None:
+    # ~800 ways to segment; the true one must reach the relations (a cap of 64
+    # segmentations used to cut it off, and the row was reported as ambiguous).
+    text = "Intäkter 119 285 114 279 -5 006 130 668 190 794 192 448 1 654"
+    c = choice(text, 7, DRIFT, DRIFT_RELATIONS)
+    assert c.resolved and c.reading is not None, c.message()
+    assert [x.number.value for x in c.reading.cells if x] == [
+        119285,
+        114279,
+        -5006,
+        130668,
+        190794,
+        192448,
+        1654,
+    ]

@@ -166,12 +166,17 @@ def _group_options(group: Sequence[Token], max_cells: int) -> list[list[Cell]]:
     return options
 
 
+# Seven six-digit amounts in one space-grouped run have ~800 segmentations; the
+# true one must be among those the table's relations choose from.
+SEGMENT_LIMIT = 2048
+
+
 @lru_cache(maxsize=4096)
 def _segment(
     texts: tuple[str, ...], k: int
 ) -> list[tuple[tuple[int, ...], list[Number]]]:
     # Rows repeat the same printed groups (zeros, dashes, common amounts).
-    return segment(texts, k)
+    return segment(texts, k, limit=SEGMENT_LIMIT)
 
 
 def _anchor(

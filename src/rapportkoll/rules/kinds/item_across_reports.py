@@ -12,7 +12,9 @@ What it checks:
     new deadlines against the next delårsrapport; ``decided_in`` names the document
     types whose deadlines count as decisions, so a first report's planned deadline
     being replaced by a decided new one is not flagged; use ``organisation: any`` when the
-    two documents are issued by different bodies); ``check: vanished`` flags an item
+    two documents are issued by different bodies, ``organisation: folder`` when
+    they are kept in one folder per municipality, so that a national batch does not
+    pair unrelated municipalities); ``check: vanished`` flags an item
     that was not finished in the earlier report and is missing from the later one
     (only when its slutdatum falls in or after the later report's period).
 
@@ -34,6 +36,7 @@ Example finding:
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any, Literal, cast
 
 import pandas as pd
@@ -50,7 +53,9 @@ from rapportkoll.rules.registry import RuleKind
 class Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
     check: Literal["deadline", "deadline_changed", "status", "vanished"]
-    organisation: Literal["same", "any"] = "same"
+    # same: one organisation's reports; folder: any organisation's reports kept
+    # in one folder (one municipality's documents); any: every report of the run
+    organisation: Literal["same", "folder", "any"] = "same"
     decided_in: list[str] | None = None  # doc types whose deadlines are decisions
     min_similarity: float = 88.0
     status_order: list[str] = ["Ej påbörjad", "Påbörjad", "Slutförd"]
@@ -62,20 +67,21 @@ Row = dict[str, Any]
 Pair = tuple[Row, Row | None, str]
 
 
-def _pairs(rows: pd.DataFrame, threshold: float, same_org: bool) -> list[Pair]:
+def _pairs(rows: pd.DataFrame, threshold: float, scope: str) -> list[Pair]:
     """(earlier, later or None, later period start) for items of consecutive reports.
 
     The rows are split by report once (not filtered per pair), so the cost grows
     with the number of items, not with reports times items.
     """
     reports = rows.drop_duplicates("report").sort_values(["period_end", "report"])[
-        ["report", "organisation", "period_start"]
+        ["report", "organisation", "period_start", "file"]
     ]
-    org = (
-        reports["organisation"].fillna("").map(fold)
-        if same_org
-        else pd.Series("", index=reports.index)
-    )
+    if scope == "same":
+        org = reports["organisation"].fillna("").map(fold)
+    elif scope == "folder":
+        org = reports["file"].map(lambda f: str(PurePosixPath(str(f)).parent))
+    else:
+        org = pd.Series("", index=reports.index)
     by_report: dict[Any, list[Row]] = {}
     for rec in cast(list[Row], rows.to_dict("records")):
         by_report.setdefault(rec["report"], []).append(rec)
@@ -105,9 +111,7 @@ def run(ctx: RuleContext) -> KindResult:
     if rows.empty or rows["report"].nunique() < 2:
         return ctx.result
     decisions = _Decisions(rows, p)
-    for before, after, later_start in _pairs(
-        rows, p.min_similarity, p.organisation == "same"
-    ):
+    for before, after, later_start in _pairs(rows, p.min_similarity, p.organisation):
         if after is None:
             due = first_str(before["slutdatum"])
             if (

@@ -107,13 +107,16 @@ def run(ctx: RuleContext) -> KindResult:
             )
         )
     choice = _choose_convention(wide, p.convention_group, outcomes)
+    # One verdict list per formula, not per row (that was quadratic in the rows).
+    judged = [verdicts(o.cmp, p.rounding) for o in outcomes]
+    reports = wide["report"].tolist()
     for idx in range(len(wide)):
         k = choice[idx]
         formula, applicable, reported, expected, cmp = outcomes[k]
         if not applicable[idx]:
             continue
-        ctx.count([wide["report"].iloc[idx]])
-        verdict = verdicts(cmp, p.rounding)[idx]
+        ctx.count([reports[idx]])
+        verdict = judged[k][idx]
         if verdict is not None:
             _report(
                 ctx,

@@ -88,6 +88,7 @@ def _run_one(
     rule: LoadedRule,
     lang: str,
     joined: dict[str, pd.DataFrame] | None = None,
+    selections: dict[tuple[str, str | None, str | None], pd.DataFrame] | None = None,
 ) -> tuple[KindResult, str | None]:
     ctx = RuleContext(
         bundle,
@@ -97,6 +98,7 @@ def _run_one(
         lang,
         rule_dir=str(Path(rule.file).parent),
         joined={} if joined is None else joined,
+        selections={} if selections is None else selections,
     )
     try:
         return rule.kind.run(ctx), None
@@ -115,11 +117,12 @@ def run_rules(
     run.reports = _report_rows(reports, report_ids)
     timings: dict[str, float] = {}
     joined: dict[str, pd.DataFrame] = {}
+    selections: dict[tuple[str, str | None, str | None], pd.DataFrame] = {}
     for rule in rules:
         if not rule.spec.enabled:
             continue
         t0 = time.perf_counter()
-        result, error = _run_one(bundle, rule, lang, joined)
+        result, error = _run_one(bundle, rule, lang, joined, selections)
         timings[rule.kind.code] = (
             timings.get(rule.kind.code, 0.0) + time.perf_counter() - t0
         )
@@ -227,9 +230,10 @@ def excerpts(bundle: Bundle, findings: list[Finding]) -> dict[str, dict[int, str
             wanted.setdefault(f.file, set()).update(span)
     out: dict[str, dict[int, str]] = {}
     for file, lines in wanted.items():
-        source = bundle.sources.get(file)
-        if source is None:
+        kept = bundle.sources.get(file)
+        if kept is None:
             continue
+        source = kept.lines()
         out[file] = {n: source[n - 1] for n in sorted(lines) if 1 <= n <= len(source)}
     return out
 

@@ -1,14 +1,41 @@
-"""A bundle of reports: the canonical tables of every report in a run, plus source lines."""
+"""A bundle of reports: every report's canonical tables in a run, plus source lines."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from rapportkoll.model.tables import TABLES
+
+
+class SourceLines:
+    """A file's lines, kept as one UTF-8 byte string and decoded only when asked for.
+
+    A run over thousands of reports keeps every file's text for the excerpts around
+    findings; one Python string per line costs ~50 bytes of overhead per line (more
+    than the text) and a list slot, so a national batch would hold gigabytes of line
+    objects. Lines never contain ``\n`` (only ``\n`` ends a line), so joining with it
+    and splitting again gives the same lines; ``surrogatepass`` keeps any undecodable
+    characters a reader let through exactly as they were.
+    """
+
+    __slots__ = ("_count", "_data")
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self._data = "\n".join(lines).encode("utf-8", "surrogatepass")
+        self._count = len(lines)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def lines(self) -> list[str]:
+        """Every line, decoded (one list per call: callers keep it only briefly)."""
+        if self._count == 0:
+            return []
+        return [b.decode("utf-8", "surrogatepass") for b in self._data.split(b"\n")]
 
 
 @dataclass
@@ -20,7 +47,7 @@ class Bundle:
     """
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    sources: dict[str, list[str]] = field(default_factory=dict)
+    sources: dict[str, SourceLines] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame:
         """The named table; an empty frame with the contract's columns if absent."""
@@ -36,7 +63,7 @@ class Bundle:
     @classmethod
     def merge(cls, bundles: Iterable[Bundle]) -> Bundle:
         parts: dict[str, list[pd.DataFrame]] = {}
-        sources: dict[str, list[str]] = {}
+        sources: dict[str, SourceLines] = {}
         for bundle in bundles:
             for name, frame in bundle.tables.items():
                 if len(frame):
@@ -74,4 +101,5 @@ class TableBuilder:
             frame = pd.DataFrame.from_records(rows, columns=list(spec.columns))
             casts = {c: t for c, t in spec.dtypes().items() if frame[c].dtype != t}
             tables[name] = frame.astype(casts) if casts else frame
-        return Bundle(tables=tables, sources=dict(sources or {}))
+        kept = {path: SourceLines(lines) for path, lines in (sources or {}).items()}
+        return Bundle(tables=tables, sources=kept)

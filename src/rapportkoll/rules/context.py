@@ -38,6 +38,11 @@ class RuleContext:
     # Tables already joined with their reports' metadata, shared by every rule of a
     # run (the engine passes one dict): the join is done once per table, not per rule.
     joined: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # Selections already made (table, rule's where, extra where), shared the same way:
+    # many rules select the same rows, and a selection costs a take of every column.
+    selections: dict[tuple[str, str | None, str | None], pd.DataFrame] = field(
+        default_factory=dict
+    )
 
     def t(self, sv: str, en: str) -> str:
         """Pick the message in the run's language."""
@@ -48,13 +53,21 @@ class RuleContext:
         name = table or self.spec.table
         if name is None:
             raise ValueError(f"rule {self.spec.id} names no table")
+        key = (name, self.spec.where if table is None else None, where or None)
+        selected = self.selections.get(key)
+        if selected is None:
+            selected = self.selections[key] = self._select(*key)
+        # A new object: a rule that adds a column must not change the shared one
+        # (copy-on-write keeps the shared columns' values safe as well).
+        return selected.copy(deep=False)
+
+    def _select(self, name: str, own: str | None, where: str | None) -> pd.DataFrame:
         frame = self.joined.get(name)
         if frame is None:
             frame = self.joined[name] = self.with_reports(self.bundle.table(name))
-        if len(frame) == 0:
-            # A new object: a rule that adds a column must not change the shared one.
-            return frame.copy(deep=False)
-        mask = frame_mask(frame, self.spec.where if table is None else None)
+        if len(frame) == 0 or (own is None and where is None):
+            return frame
+        mask = frame_mask(frame, own)
         if where:
             mask &= frame_mask(frame, where)
         return frame[mask]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -80,8 +81,19 @@ def _bind_claims(
     if spans.empty or claims.empty:
         return out
     spans = spans[spans["analysis_line"].notna()]
-    by_report = {k: g for k, g in spans.groupby("report")}
-    texts = {k: [_squash(a) for a in g["analysis"]] for k, g in by_report.items()}
+    # Per report: (analysis line, next heading, goal, squashed analysis), built once.
+    by_report: dict[object, list[tuple[int, int, str, str]]] = {}
+    for report, start, stop, goal, analysis in zip(
+        spans["report"],
+        spans["analysis_line"],
+        spans["next_line"],
+        spans["goal"],
+        spans["analysis"],
+        strict=True,
+    ):
+        by_report.setdefault(report, []).append(
+            (int(start), int(stop), str(goal), _squash(analysis))
+        )
     for report, line, sentence in zip(
         claims["report"], claims["line"], claims["sentence"], strict=True
     ):
@@ -89,12 +101,9 @@ def _bind_claims(
         if mine is None:
             continue
         squashed = _squash(sentence)
-        for i, (start, stop, goal) in enumerate(
-            zip(mine["analysis_line"], mine["next_line"], mine["goal"], strict=True)
-        ):
-            hit = int(start) <= int(line) < int(stop)
-            if hit and squashed and squashed in texts[report][i]:
-                out[(str(report), int(line), str(sentence))] = str(goal)
+        for start, stop, goal, text in mine:
+            if start <= int(line) < stop and squashed and squashed in text:
+                out[(str(report), int(line), str(sentence))] = goal
                 break
     return out
 
@@ -109,12 +118,20 @@ def uncertain_goals(bundle: Bundle) -> set[tuple[str, str]]:
     spans = goal_spans(bundle)
     if issues.empty or spans.empty:
         return set()
+    lines_of: dict[str, list[int]] = {}
+    for report, line in zip(issues["report"], issues["line"], strict=True):
+        lines_of.setdefault(str(report), []).append(int(line))
+    sorted_lines = {r: np.sort(np.asarray(v)) for r, v in lines_of.items()}
     out: set[tuple[str, str]] = set()
-    for report, group in spans.groupby("report"):
-        lines = issues.loc[issues["report"] == report, "line"].astype(int)
-        for _, goal in group.iterrows():
-            if ((lines >= int(goal["line"])) & (lines < int(goal["next_line"]))).any():
-                out.add((str(report), str(goal["goal"])))
+    for report, start, stop, goal in zip(
+        spans["report"], spans["line"], spans["next_line"], spans["goal"], strict=True
+    ):
+        lines = sorted_lines.get(str(report))
+        if lines is None:
+            continue
+        i = int(np.searchsorted(lines, int(start)))
+        if i < len(lines) and int(lines[i]) < int(stop):
+            out.add((str(report), str(goal)))
     return out
 
 

@@ -38,6 +38,8 @@ Example finding:
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import math
 
 import pandas as pd
@@ -101,33 +103,56 @@ def _check(
 ) -> None:
     if claims.empty:
         return
-    counted = goal_rows(ctx, binding.count)
-    listed = goal_rows(ctx, binding.total)
+    by = binding.readings_by
+    counted = _per_goal(goal_rows(ctx, binding.count), by)
+    listed = _per_goal(goal_rows(ctx, binding.total), by)
     for _, claim in claims.iterrows():
         key = (str(claim["report"]), str(claim["goal"]))
         if key in skip:
             continue
-        mine = listed[(listed["report"] == key[0]) & (listed["goal"] == key[1])]
-        if mine.empty:
+        mine = listed.get(key)
+        if mine is None:
             continue  # the goal lists nothing of this kind: nothing to compare
-        hits = counted[(counted["report"] == key[0]) & (counted["goal"] == key[1])]
+        hits = counted.get(key, _Summary())
         ctx.count([key[0]])
-        readings = _readings(hits, mine, binding.readings_by)
+        readings = _readings(hits, mine)
         if any(_agrees(claim, n, total) for n, total in readings):
             continue
-        _report(ctx, binding, claim, readings[0], [*mine["line"]])
+        _report(ctx, binding, claim, readings[0], mine.lines)
 
 
-def _readings(
-    hits: pd.DataFrame, listed: pd.DataFrame, by: str | None
-) -> list[tuple[int, int]]:
-    """(count, total) for all rows, then for each value of ``by``."""
-    out = [(len(hits), len(listed))]
-    if by and by in listed:
-        for value in listed[by].dropna().unique():
-            out.append(
-                (int((hits[by] == value).sum()), int((listed[by] == value).sum()))
-            )
+@dataclass
+class _Summary:
+    """A goal's rows of one kind: how many, their lines, how many per ``by`` value."""
+
+    n: int = 0
+    lines: list[int] = field(default_factory=list)
+    by_value: dict[object, int] = field(default_factory=dict)
+
+
+def _per_goal(rows: pd.DataFrame, by: str | None) -> dict[tuple[str, str], _Summary]:
+    """Rows summarised per (report, goal) in one pass, so each claim looks its goal
+    up instead of filtering every row (that was quadratic in the batch)."""
+    out: dict[tuple[str, str], _Summary] = {}
+    if rows.empty:
+        return out
+    values = rows[by].tolist() if by and by in rows else [None] * len(rows)
+    for report, goal, line, value in zip(
+        rows["report"], rows["goal"], rows["line"], values, strict=True
+    ):
+        summary = out.setdefault((str(report), str(goal)), _Summary())
+        summary.n += 1
+        summary.lines.append(int(line))
+        if value is not None and value == value:  # NaN is no value
+            summary.by_value[value] = summary.by_value.get(value, 0) + 1
+    return out
+
+
+def _readings(hits: _Summary, listed: _Summary) -> list[tuple[int, int]]:
+    """(count, total) for all rows, then for each value of the ``by`` column."""
+    out = [(hits.n, listed.n)]
+    for value, total in listed.by_value.items():
+        out.append((hits.by_value.get(value, 0), total))
     return out
 
 

@@ -101,8 +101,11 @@ def run(ctx: RuleContext) -> KindResult:
             int(per.get((r, g), 0))
             for r, g in zip(goals.report, goals.goal, strict=True)
         ]
-        for (r, g), grp in rows.groupby(["report", "goal"]) if len(rows) else []:
-            lines.setdefault((str(r), str(g)), []).extend(int(x) for x in grp["line"])
+        if len(rows):
+            for r, g, line in zip(
+                rows["report"], rows["goal"], rows["line"], strict=True
+            ):
+                lines.setdefault((str(r), str(g)), []).append(int(line))
     ctx.count(goals["report"])
     for case in p.cases:
         hits = goals[frame_mask(goals, case.when)]

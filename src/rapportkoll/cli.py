@@ -24,7 +24,9 @@ EXIT_ERROR = 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rapportkoll",
-        description="Kontrollerar att en kommunal uppföljningsrapport är internt konsekvent.",
+        description=(
+            "Kontrollerar att en kommunal uppföljningsrapport är internt konsekvent."
+        ),
     )
     parser.add_argument(
         "--version", action="version", version=f"rapportkoll {__version__}"
@@ -261,9 +263,8 @@ def _explain(args: argparse.Namespace) -> int:
         if rule.spec.explanation:
             print(f"\n{rule.spec.explanation.get(lang)}")
         if rule.spec.hint:
-            print(
-                f"\n{'Åtgärd' if lang == 'sv' else 'Remedy'}: {rule.spec.hint.get(lang)}"
-            )
+            remedy = "Åtgärd" if lang == "sv" else "Remedy"
+            print(f"\n{remedy}: {rule.spec.hint.get(lang)}")
         kind = rule.kind
     print(f"\n{kind.code} {kind.name}\n")
     print(kind.doc.strip())

@@ -36,7 +36,7 @@ class Source:
 
 
 def decode(data: bytes, where: str) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252/latin-1."""
+    """Decode bytes as UTF-8 (BOM or not), UTF-16 with BOM, else cp1252/latin-1."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -1,10 +1,10 @@
-"""The error users can act on: bad input or a bad rule file, named down to file and line."""
+"""The error users can act on: bad input or rule file, named down to file and line."""
 
 from __future__ import annotations
 
 
 class UserError(Exception):
-    """Bad input, bad rule file, bad profile or configuration (exit code 2, no traceback).
+    """Bad input, rule file, profile or configuration (exit code 2, no traceback).
 
     ``where`` names the file (and line or key path) so the message can be acted on.
     """

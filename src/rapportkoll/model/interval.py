@@ -93,7 +93,7 @@ class Interval:
 
     @property
     def bounded(self) -> npt.NDArray[np.bool_]:
-        """Where both bounds are finite (a division by an interval spanning 0 is not)."""
+        """Where both bounds are finite (dividing by an interval spanning 0 is not)."""
         return np.isfinite(self.low) & np.isfinite(self.high)
 
 
@@ -105,8 +105,10 @@ def _lift(other: object) -> Interval:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Reported vs expected: difference, tolerance, agreement; ``exact`` when the reported
-    value is the expected one rounded to its printed digits."""
+    """Reported vs expected: difference, tolerance, agreement.
+
+    ``exact`` when the reported value is the expected one rounded to its printed digits.
+    """
 
     difference: Array
     tolerance: Array
@@ -115,7 +117,7 @@ class Comparison:
 
 
 def compare(reported: Interval, expected: Interval) -> Comparison:
-    """Agreement when the intervals meet; tolerance = the widest |difference| allowed."""
+    """Agreement when the intervals meet; tolerance = widest |difference| allowed."""
     difference = reported.value - expected.value
     tolerance = reported.half_width + expected.half_width
     slack = 1e-9 * np.maximum(1.0, np.abs(reported.value))

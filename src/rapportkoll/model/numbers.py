@@ -1,4 +1,4 @@
-"""Swedish printed numbers: parsing, precision and the interval a printed value stands for."""
+"""Swedish printed numbers: parsing, precision and the interval a value stands for."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, pairwise
 
 MINUS_SIGNS = "-−–‒"
 _NUMBER_RE = re.compile(
@@ -136,7 +136,7 @@ def segment(
             continue
         bounds = [*starts, len(tokens)]
         numbers: list[Number] = []
-        for a, b in zip(bounds, bounds[1:], strict=False):
+        for a, b in pairwise(bounds):
             number = parse_number(" ".join(tokens[a:b]))
             if number is None:
                 break

@@ -15,7 +15,7 @@ _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 @dataclass(frozen=True)
 class SchemaViolation:
-    """One failed schema check on one row (or the whole table when ``index`` is None)."""
+    """One failed schema check on a row (or the whole table when ``index`` is None)."""
 
     table: str
     column: str | None

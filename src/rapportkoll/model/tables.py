@@ -20,7 +20,10 @@ NUMERIC: Final = {"value": "float?", "printed": "str?", "decimals": "int?"}
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A canonical table: its columns ('str', 'int', 'float', 'date'; '?' = may be empty)."""
+    """A canonical table and its columns.
+
+    Column types: 'str', 'int', 'float', 'date'; '?' = may be empty.
+    """
 
     name: str
     description: str

@@ -1,1 +1,1 @@
-"""Rules: the rule-file spec, loader, restricted expressions, registry and rule kinds."""
+"""Rules: rule-file spec, loader, restricted expressions, registry and rule kinds."""

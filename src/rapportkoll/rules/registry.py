@@ -53,7 +53,8 @@ class RuleKind:
 
     def sections(self) -> dict[str, str]:
         """The docstring's fixed sections, by heading."""
-        parts = re.split(r"^(%s):?\s*$" % "|".join(DOC_SECTIONS), self.doc, flags=re.M)
+        heading = r"^({}):?\s*$".format("|".join(DOC_SECTIONS))
+        parts = re.split(heading, self.doc, flags=re.M)
         return {
             parts[i]: parts[i + 1].strip("\n").rstrip()
             for i in range(1, len(parts) - 1, 2)

@@ -1,4 +1,4 @@
-"""Shared helpers of the rule kinds: intervals from rows, labels, severity of rounding."""
+"""Shared helpers of the rule kinds: intervals from rows, labels, rounding severity."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def interval_of(
 
 
 def verdicts(cmp: Comparison, rounding: str) -> list[Severity | None]:
-    """None where values agree exactly; info for rounding (unless ignored); else error."""
+    """None if values agree exactly; info for rounding (unless ignored); else error."""
     out: list[Severity | None] = []
     for agrees, exact in zip(cmp.agrees, cmp.exact, strict=True):
         if exact:
@@ -75,7 +75,7 @@ def uncertain(bundle: Bundle, rows: pd.DataFrame) -> pd.Series:
 
 
 def reports_with_issues(bundle: Bundle, table: str) -> set[str]:
-    """Reports where the reader reported an unreadable or ambiguous cell of ``table``."""
+    """Reports where the reader flagged an unreadable or ambiguous cell of ``table``."""
     issues = bundle.table("extraction_issues")
     if issues.empty:
         return set()

@@ -1,4 +1,4 @@
-"""Long canonical rows to one wide row per entity, keeping each cell's line and decimals."""
+"""Long canonical rows to one wide row per entity, keeping cells' lines and decimals."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 def widen(
     rows: pd.DataFrame, key: list[str], column_field: str, columns: set[str]
 ) -> pd.DataFrame:
-    """One row per ``key``; for each wanted column ``c``: ``c``, ``c__dec``, ``c__line``.
+    """One row per ``key``; per wanted column ``c``: ``c``, ``c__dec``, ``c__line``.
 
     Duplicated cells (same key and column) keep the first one printed.
     """

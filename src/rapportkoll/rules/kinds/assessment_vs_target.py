@@ -24,7 +24,7 @@ Example finding:
     Indikatorn «Budgetföljsamhet (grad av budgetavvikelse i % för kommunen som
     helhet).» bedöms Uppfyllt men prognosen 47,7 % når inte målet 0,0 % (lägre är
     bättre) — rad 239
-"""
+"""  # noqa: E501 - printed verbatim by `explain` and in docs/rules.md
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ from rapportkoll.model.text import fold
 from rapportkoll.rules import fmt
 from rapportkoll.rules.catalogue import load_catalogue
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.kinds._common import uncertain, as_int, first_str
+from rapportkoll.rules.kinds._common import as_int, first_str, uncertain
 from rapportkoll.rules.kinds._wide import widen
 from rapportkoll.rules.registry import RuleKind
 
@@ -106,7 +106,8 @@ def _check(
                 line,
                 ctx.t(
                     f"bedöms {bedomning} men saknar prognos (väntat: {p.no_value[0]})",
-                    f"is assessed {bedomning} but has no forecast (expected: {p.no_value[0]})",
+                    f"is assessed {bedomning} but has no forecast "
+                    f"(expected: {p.no_value[0]})",
                 ),
                 p.no_value[0],
                 bedomning,
@@ -143,9 +144,10 @@ def _check(
         row,
         line,
         ctx.t(
-            f"bedöms {bedomning} men prognosen {f_txt} {verb_sv} målet {t_txt} ({words[0]})",
-            f"is assessed {bedomning} but the forecast {f_txt} {verb_en} the target {t_txt} "
-            f"({words[1]})",
+            f"bedöms {bedomning} men prognosen {f_txt} {verb_sv} målet {t_txt} "
+            f"({words[0]})",
+            f"is assessed {bedomning} but the forecast {f_txt} {verb_en} the target "
+            f"{t_txt} ({words[1]})",
         ),
         expected,
         bedomning,
@@ -154,13 +156,14 @@ def _check(
 
 
 def _unknown_direction(ctx: RuleContext, p: Params, row: pd.Series, line: int) -> None:
+    better_sv = "högre" if p.default_direction == "higher" else "lägre"
     ctx.add(
         message=ctx.t(
             f"Indikatorn «{row['indicator']}» saknas i riktningskatalogen; "
-            f"antar att {'högre' if p.default_direction == 'higher' else 'lägre'} är bättre"
+            f"antar att {better_sv} är bättre"
             f" — rad {line}",
-            f"Indicator «{row['indicator']}» is not in the direction catalogue; assuming "
-            f"{p.default_direction} is better — line {line}",
+            f"Indicator «{row['indicator']}» is not in the direction catalogue; "
+            f"assuming {p.default_direction} is better — line {line}",
         ),
         report=str(row["report"]),
         file=str(row["file"]),

@@ -129,7 +129,10 @@ def subject_key(text: str) -> str:
 
 
 def match_subject(subject: str, candidates: list[str]) -> str | None:
-    """The candidate naming the same unit: shared first word (prefix), else close spelling."""
+    """The candidate naming the same unit.
+
+    Shared first word (prefix), else close spelling.
+    """
     key = subject_key(subject)
     if not key:
         return None
@@ -306,7 +309,7 @@ def _against_count(
         ctx.count([claim["report"]])
         group = groups.get(claim["report"])
         n = 0 if group is None else len(group)
-        if int(round(float(said))) == n:
+        if round(float(said)) == n:
             continue
         lines = [] if group is None else list(group["line"])
         where = fmt.capped([str(x) for x in lines], 6, ctx.lang)

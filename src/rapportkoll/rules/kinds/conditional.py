@@ -88,8 +88,8 @@ def _report(ctx: RuleContext, p: Params, row: pd.Series) -> None:
     )
     lines = [row[c] for c in p.line_columns if c in row and pd.notna(row[c])]
     ctx.add(
-        message=f"{describe(ctx, row, p.label, p.kind_label)}: {title} ({shown}{tail}) — "
-        + ctx.t(f"rad {lines[0]}", f"line {lines[0]}"),
+        message=f"{describe(ctx, row, p.label, p.kind_label)}: "
+        f"{title} ({shown}{tail}) — " + ctx.t(f"rad {lines[0]}", f"line {lines[0]}"),
         report=str(row["report"]),
         file=str(row["file"]),
         lines=lines,

@@ -27,7 +27,7 @@ Example rule:
 Example finding:
     Sammanställningen anger 2 för nämndinitiativ · Påbörjad · avvikelse men
     listningen har 3 (rad 180; listade på rad 1243, 1382, 1565)
-"""
+"""  # noqa: E501 - printed verbatim by `explain` and in docs/rules.md
 
 from __future__ import annotations
 
@@ -146,8 +146,8 @@ def _unlisted(
         where = fmt.capped([str(x) for x in lines], 6, ctx.lang)
         ctx.add(
             message=ctx.t(
-                f"Listningen har {int(row['_n'])} för {label} men sammanställningen har "
-                f"ingen sådan rad (listade på rad {where})",
+                f"Listningen har {int(row['_n'])} för {label} men "
+                f"sammanställningen har ingen sådan rad (listade på rad {where})",
                 f"The listing has {int(row['_n'])} for {label} but the summary has no "
                 f"such row (listed at lines {where})",
             ),

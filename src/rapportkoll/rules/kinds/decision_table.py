@@ -80,7 +80,7 @@ class Params(BaseModel):
 
     @model_validator(mode="after")
     def _complete_and_disjoint(self) -> Params:
-        for name, spec in self.inputs.items():
+        for spec in self.inputs.values():
             if isinstance(spec, str):
                 parse(spec)
         for i, d in enumerate(self.decisions):
@@ -151,13 +151,15 @@ def _report(
     )
     ok = ", ".join(allowed)
     period = first_str(row.get("period_end"))
+    what = describe(ctx, row, p.label, "kind")
+    deadline = first_str(row.get("slutdatum"))
     ctx.add(
         message=ctx.t(
-            f"{describe(ctx, row, p.label, 'kind')}: {p.output} «{actual}» är inte tillåten "
-            f"när {shown} (tillåtet: {ok}; slutdatum {first_str(row.get('slutdatum'))}, "
+            f"{what}: {p.output} «{actual}» är inte tillåten "
+            f"när {shown} (tillåtet: {ok}; slutdatum {deadline}, "
             f"period t.o.m. {period}) — rad {row['line']}",
-            f"{describe(ctx, row, p.label, 'kind')}: {p.output} «{actual}» is not allowed "
-            f"when {shown} (allowed: {ok}; deadline {first_str(row.get('slutdatum'))}, "
+            f"{what}: {p.output} «{actual}» is not allowed "
+            f"when {shown} (allowed: {ok}; deadline {deadline}, "
             f"period ending {period}) — line {row['line']}",
         ),
         report=str(row["report"]),

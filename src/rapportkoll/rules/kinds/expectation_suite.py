@@ -22,7 +22,7 @@ Example rule:
 Example finding:
     items: status «Pabdrjad» — Status är ett av de tillåtna värdena
     (expect_column_values_to_be_in_set) — rad 775
-"""
+"""  # noqa: E501 - printed verbatim by `explain` and in docs/rules.md
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def _gx_context() -> Any:
 
 
 def validate(frame: pd.DataFrame, table: str, suite: dict[str, Any]) -> list[Any]:
-    """Run one suite over one table with Great Expectations; its per-expectation results."""
+    """Run one suite over one table with Great Expectations; per-expectation results."""
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import (
         ExpectationConfiguration,

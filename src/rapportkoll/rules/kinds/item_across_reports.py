@@ -32,10 +32,11 @@ Example rule:
 Example finding:
     nämndinitiativ «Ta fram åtgärdsplan …»: slutdatum flyttat från 2024-12-02 (i
     002_905efd7e8d1a0751, rad 994) till 2025-02-28 men prognosen är Enligt plan — rad 1243
-"""
+"""  # noqa: E501 - printed verbatim by `explain` and in docs/rules.md
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import PurePosixPath
 from typing import Any, Literal, cast
 
@@ -88,7 +89,7 @@ def _pairs(rows: pd.DataFrame, threshold: float, scope: str) -> list[Pair]:
     out: list[Pair] = []
     for _, group in reports.groupby(org):
         order = list(group.itertuples(index=False))
-        for a, b in zip(order, order[1:], strict=False):
+        for a, b in pairwise(order):
             earlier, later = by_report.get(a.report, []), by_report.get(b.report, [])
             titles = [fold(str(t["title"])) for t in later]
             for item in earlier:
@@ -182,7 +183,8 @@ def _deadline(ctx: RuleContext, p: Params, before: Row, after: Row) -> None:
     ctx.add(
         message=ctx.t(
             f"{describe(ctx, after, 'title', 'kind')}: slutdatum flyttat från {old} (i "
-            f"{_ref(before)}) till {new} men prognosen är {p.on_plan} — rad {after['line']}",
+            f"{_ref(before)}) till {new} men prognosen är {p.on_plan} — "
+            f"rad {after['line']}",
             f"{describe(ctx, after, 'title', 'kind')}: deadline moved from {old} (in "
             f"{_ref(before)}) to {new} but the prognosis is {p.on_plan} — line "
             f"{after['line']}",
@@ -202,10 +204,10 @@ def _deadline_changed(ctx: RuleContext, before: Row, after: Row) -> None:
         return
     ctx.add(
         message=ctx.t(
-            f"{describe(ctx, after, 'title', 'kind')}: slutdatum {new} skiljer sig från "
-            f"{old} i {_ref(before)} — rad {after['line']}",
-            f"{describe(ctx, after, 'title', 'kind')}: deadline {new} differs from {old} "
-            f"in {_ref(before)} — line {after['line']}",
+            f"{describe(ctx, after, 'title', 'kind')}: slutdatum {new} skiljer sig "
+            f"från {old} i {_ref(before)} — rad {after['line']}",
+            f"{describe(ctx, after, 'title', 'kind')}: deadline {new} differs from "
+            f"{old} in {_ref(before)} — line {after['line']}",
         ),
         report=str(after["report"]),
         file=str(after["file"]),
@@ -223,8 +225,8 @@ def _status(ctx: RuleContext, p: Params, before: Row, after: Row) -> None:
         return
     ctx.add(
         message=ctx.t(
-            f"{describe(ctx, after, 'title', 'kind')}: status har gått bakåt från {old} (i "
-            f"{_ref(before)}) till {new} — rad {after['line']}",
+            f"{describe(ctx, after, 'title', 'kind')}: status har gått bakåt från "
+            f"{old} (i {_ref(before)}) till {new} — rad {after['line']}",
             f"{describe(ctx, after, 'title', 'kind')}: status went back from {old} (in "
             f"{_ref(before)}) to {new} — line {after['line']}",
         ),
@@ -241,11 +243,11 @@ def _vanished(ctx: RuleContext, before: Row, rows: pd.DataFrame) -> None:
     ctx.add(
         message=ctx.t(
             f"{describe(ctx, before, 'title', 'kind')} hade status "
-            f"{first_str(before['status']) or '–'} men finns inte med i nästa rapport — "
-            f"rad {before['line']}",
+            f"{first_str(before['status']) or '–'} men finns inte med i nästa "
+            f"rapport — rad {before['line']}",
             f"{describe(ctx, before, 'title', 'kind')} had status "
-            f"{first_str(before['status']) or '–'} but is missing from the next report — "
-            f"line {before['line']}",
+            f"{first_str(before['status']) or '–'} but is missing from the next "
+            f"report — line {before['line']}",
         ),
         report=str(before["report"]),
         file=str(before["file"]),

@@ -62,7 +62,8 @@ def run(ctx: RuleContext) -> KindResult:
             ctx.add(
                 message=ctx.t(
                     f"{ctx.spec.table} «{label}»: {column} saknas — rad {row['line']}",
-                    f"{ctx.spec.table} «{label}»: {column} is empty — line {row['line']}",
+                    f"{ctx.spec.table} «{label}»: {column} is empty — "
+                    f"line {row['line']}",
                 ),
                 report=str(row["report"]),
                 file=str(row["file"]),

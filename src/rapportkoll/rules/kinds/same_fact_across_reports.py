@@ -24,7 +24,7 @@ Example rule:
 Example finding:
     «Budgetföljsamhet … per nämnd» utfall_2023 är 11,7 % här men 6,4 % i
     002_905efd7e8d1a0751 (rad 269) — rad 232
-"""
+"""  # noqa: E501 - printed verbatim by `explain` and in docs/rules.md
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ from rapportkoll.model.interval import Interval, compare
 from rapportkoll.model.text import fold
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.kinds._common import uncertain, as_int, severity_for, verdicts
+from rapportkoll.rules.kinds._common import as_int, severity_for, uncertain, verdicts
 from rapportkoll.rules.registry import RuleKind
 
 
@@ -50,7 +50,7 @@ class Params(BaseModel):
 
 
 def _canonical_names(names: list[str], threshold: float) -> dict[str, str]:
-    """Map each folded name to the first close-enough folded name seen (stable order)."""
+    """Map each folded name to the first close-enough one seen (stable order)."""
     canon: dict[str, str] = {}
     keys: list[str] = []
     for name in names:
@@ -132,8 +132,8 @@ def _report(
         message=ctx.t(
             f"«{row[p.name]}» {row[p.column]} är {now} här men var {before} i {other} "
             f"— rad {row['line']}",
-            f"«{row[p.name]}» {row[p.column]} is {now} here but was {before} in {other} "
-            f"— line {row['line']}",
+            f"«{row[p.name]}» {row[p.column]} is {now} here but was {before} in "
+            f"{other} — line {row['line']}",
         ),
         report=str(row["report"]),
         file=str(row["file"]),

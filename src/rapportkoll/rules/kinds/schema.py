@@ -60,8 +60,8 @@ def run(ctx: RuleContext) -> KindResult:
             line = as_int(row["line"], 1) if row is not None else 1
             ctx.add(
                 message=ctx.t(
-                    f"{name}: {v.column or 'tabellen'} «{v.value}» bryter mot kontrollen "
-                    f"{v.check} — rad {line}",
+                    f"{name}: {v.column or 'tabellen'} «{v.value}» bryter mot "
+                    f"kontrollen {v.check} — rad {line}",
                     f"{name}: {v.column or 'the table'} «{v.value}» fails the check "
                     f"{v.check} — line {line}",
                 ),

@@ -105,7 +105,7 @@ def run(ctx: RuleContext) -> KindResult:
 
 
 def _cut_off(ctx: RuleContext, p: Params, rows: pd.DataFrame) -> None:
-    """A paragraph ending on a dangling word that the next prose line does not continue."""
+    """A paragraph ending on a dangling word the next prose line does not continue."""
     ordered = rows[rows["text"].astype(str).str.strip() != ""].sort_values(
         ["file", "line"]
     )

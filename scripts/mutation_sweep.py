@@ -12,7 +12,7 @@ of the folder and counts the edit as found when a finding naming its line appear
 It prints the detection rate per value kind and lists the edits nobody reported: a
 value that no rule cross-checks, or a rule that misses it. A development tool, not a
 test: the end-to-end tests pin a handful of edits; this measures all of them.
-"""
+"""  # noqa: E501 - the first line is the --help description
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def _targets(bundle: Bundle, lines: list[str]) -> list[Target]:
     for name in ("finance", "indicators", "item_matrix", "claims"):
         frame = bundle.table(name)
         for row in frame.itertuples(index=False):
-            kind = name if name == "claims" else f"{name}.{getattr(row, 'column')}"
+            kind = name if name == "claims" else f"{name}.{row.column}"
             add(kind, row.line, row.printed)
     items = bundle.table("items")
     for column in ("status", "prognos", "slutdatum"):
@@ -197,9 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     for target, hit, _ in results:
         by_kind[target.kind].append(hit)
     total = sum(hit for _, hit, _ in results)
-    print(
-        f"found at their line: {total}/{len(results)} ({total / max(len(results), 1):.0%})"
-    )
+    share = total / max(len(results), 1)
+    print(f"found at their line: {total}/{len(results)} ({share:.0%})")
     for kind, hits in sorted(by_kind.items()):
         print(f"  {kind:40s} {sum(hits):4d}/{len(hits):<4d}")
     print("not reported at their line:")
@@ -207,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
         if not hit:
             elsewhere = f" ({n_new} finding(s) changed elsewhere)" if n_new else ""
             print(
-                f"  {target.line:5d} {target.kind:32s} {target.old!r} → {target.new!r}{elsewhere}"
+                f"  {target.line:5d} {target.kind:32s} "
+                f"{target.old!r} → {target.new!r}{elsewhere}"
             )
     return 0
 

@@ -1,4 +1,4 @@
-"""Row formulas shared by profile relations and ROW01: evaluation and what is refused."""
+"""Row formulas of profile relations and ROW01: evaluation and what is refused."""
 
 from __future__ import annotations
 
@@ -18,14 +18,26 @@ def test_evaluates_with_printed_precision() -> None:
 
 def test_division_by_an_interval_spanning_zero_is_unbounded() -> None:
     formula = Formula.parse("p = a / b")
-    result = formula.evaluate(lambda n: Interval.printed([1.0 if n == "a" else 0.0], [0]))
+    result = formula.evaluate(
+        lambda n: Interval.printed([1.0 if n == "a" else 0.0], [0])
+    )
     assert not result.bounded[0]
 
 
 @pytest.mark.parametrize(
     "text",
-    ["a = b.c", "a = f(b)", "a = b[0]", "a = 'x'", "a = b ** 2", "a = True",
-     "a == b", "1 = b", "a = " + " + ".join(["b"] * 200), "a = (lambda: 1)()"],
+    [
+        "a = b.c",
+        "a = f(b)",
+        "a = b[0]",
+        "a = 'x'",
+        "a = b ** 2",
+        "a = True",
+        "a == b",
+        "1 = b",
+        "a = " + " + ".join(["b"] * 200),
+        "a = (lambda: 1)()",
+    ],
 )
 def test_refuses_anything_else(text: str) -> None:
     with pytest.raises(ValueError):

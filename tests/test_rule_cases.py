@@ -1,4 +1,4 @@
-"""Data-driven rule-kind tests: YAML cases with tiny inline tables (``pytest -k SUM01``).
+"""Data-driven rule-kind tests: YAML cases with inline tables (``pytest -k SUM01``).
 
 A case expects ``[severity, lines]`` per finding; the first line is the finding's main
 line (where it is shown), the others follow sorted.

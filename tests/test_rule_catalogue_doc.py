@@ -1,4 +1,4 @@
-"""docs/rules.md is the catalogue the rule files describe (regenerate it when they change)."""
+"""docs/rules.md is the catalogue of the rule files (regenerate it when they change)."""
 
 from __future__ import annotations
 

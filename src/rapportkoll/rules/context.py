@@ -18,7 +18,7 @@ from rapportkoll.rules.spec import RuleSpec
 
 @dataclass
 class KindResult:
-    """Findings of one rule over all reports, and how many things it checked per report."""
+    """Findings of one rule over all reports, and how much it checked per report."""
 
     findings: list[Finding] = field(default_factory=list)
     checked: Counter[str] = field(default_factory=Counter)
@@ -49,7 +49,7 @@ class RuleContext:
         return en if self.lang == "en" else sv
 
     def rows(self, table: str | None = None, where: str | None = None) -> pd.DataFrame:
-        """The rule's selection: ``table`` filtered by the rule's ``where`` (and more)."""
+        """The rule's selection: ``table`` filtered by its ``where`` (and more)."""
         name = table or self.spec.table
         if name is None:
             raise ValueError(f"rule {self.spec.id} names no table")

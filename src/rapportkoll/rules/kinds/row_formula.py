@@ -23,7 +23,7 @@ Example rule:
 Example finding:
     per_verksamhet, Ekonomiavdelning: avvikelse_period är −305 men utfall_period −
     budget_period ger −306 (skillnad 1, tolerans 1,0) — rad 1423
-"""
+"""  # noqa: E501 - printed verbatim by `explain` and in docs/rules.md
 
 from __future__ import annotations
 

@@ -155,9 +155,20 @@ def _reading(path: Path) -> Bundle:
 
 
 def _check(edited: Path, others: tuple[Path, ...]) -> RunReport:
-    """What ``rapportkoll check`` reports on the edited copy and the other seeds."""
+    """What ``rapportkoll check`` reports on the edited copy and the other seeds.
+
+    The other seeds are copied next to the edited one: one municipality's reports
+    sit in one folder, and rules that pair documents of different organisations
+    pair them by folder (ITM01 ``organisation: folder``).
+    """
+    copies = []
+    for other in others:
+        copy = edited.parent / other.name
+        if not copy.exists():
+            shutil.copy(other, copy)
+        copies.append(copy)
     bundle = Bundle.merge(
-        [read_paths([edited], ReadOptions()), *(_reading(o) for o in others)]
+        [read_paths([edited], ReadOptions()), *(_reading(c) for c in copies)]
     )
     return run_rules(bundle, list(_rules()))
 

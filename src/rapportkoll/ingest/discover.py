@@ -249,7 +249,6 @@ def read_paths(paths: list[Path], options: ReadOptions | None = None) -> Bundle:
     if options.jobs > 1 and len(tasks) > 1:
         workers = min(options.jobs, len(tasks))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            bundles = list(pool.map(read_task, tasks, [options] * len(tasks)))
-    else:
-        bundles = [read_task(task, options) for task in tasks]
-    return Bundle.merge(bundles)
+            # Merged as they arrive: a report's frames are freed once merged.
+            return Bundle.merge(pool.map(read_task, tasks, [options] * len(tasks)))
+    return Bundle.merge(read_task(task, options) for task in tasks)

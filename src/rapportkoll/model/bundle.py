@@ -62,18 +62,41 @@ class Bundle:
 
     @classmethod
     def merge(cls, bundles: Iterable[Bundle]) -> Bundle:
-        parts: dict[str, list[pd.DataFrame]] = {}
+        """One bundle of all reports, in the order given.
+
+        Bundles are consumed as they come (pass a generator to free each report's
+        frames once merged): every ``MERGE_CHUNK`` reports their frames are
+        concatenated into one, so the many small per-report frames (each with its own
+        fixed overhead) do not all live until the end, and the final concatenation
+        drops each table's pieces as soon as that table is built.
+        """
+        done: dict[str, list[pd.DataFrame]] = {}
+        pending: dict[str, list[pd.DataFrame]] = {}
         sources: dict[str, SourceLines] = {}
-        for bundle in bundles:
+        for count, bundle in enumerate(bundles, 1):
             for name, frame in bundle.tables.items():
                 if len(frame):
-                    parts.setdefault(name, []).append(frame)
+                    pending.setdefault(name, []).append(frame)
             sources.update(bundle.sources)
-        tables = {
-            name: pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-            for name, frames in parts.items()
-        }
+            if count % MERGE_CHUNK == 0:
+                _flush(pending, done)
+        _flush(pending, done)
+        tables = {name: _concat(done.pop(name)) for name in list(done)}
         return cls(tables=tables, sources=sources)
+
+
+MERGE_CHUNK = 64
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _flush(
+    pending: dict[str, list[pd.DataFrame]], done: dict[str, list[pd.DataFrame]]
+) -> None:
+    for name in list(pending):
+        done.setdefault(name, []).append(_concat(pending.pop(name)))
 
 
 class TableBuilder:

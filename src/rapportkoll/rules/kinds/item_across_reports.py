@@ -69,13 +69,17 @@ Pair = tuple[Row, Row | None, str]
 
 
 def _pairs(rows: pd.DataFrame, threshold: float, scope: str) -> list[Pair]:
-    """(earlier, later or None, later period start) for items of consecutive reports.
+    """(earlier, later or None, later period start) for items of consecutive periods.
 
-    The rows are split by report once (not filtered per pair), so the cost grows
-    with the number of items, not with reports times items.
+    Within a scope (one organisation, one folder or the whole run) reports are
+    ordered into periods by period end; every item of a period is looked up among
+    the items of all reports of the next period. Reports of one period are
+    companions (one board's and another's, a verksamhetsberättelse and its
+    tjänsteskrivelse) and are not compared with each other. The rows are split by
+    report once, so the cost grows with the number of items.
     """
     reports = rows.drop_duplicates("report").sort_values(["period_end", "report"])[
-        ["report", "organisation", "period_start", "file"]
+        ["report", "organisation", "period_start", "period_end", "file"]
     ]
     if scope == "same":
         org = reports["organisation"].fillna("").map(fold)
@@ -88,19 +92,25 @@ def _pairs(rows: pd.DataFrame, threshold: float, scope: str) -> list[Pair]:
         by_report.setdefault(rec["report"], []).append(rec)
     out: list[Pair] = []
     for _, group in reports.groupby(org):
-        order = list(group.itertuples(index=False))
-        for a, b in pairwise(order):
-            earlier, later = by_report.get(a.report, []), by_report.get(b.report, [])
+        tiers: dict[str, list[Any]] = {}
+        for doc in group.itertuples(index=False):
+            tiers.setdefault(first_str(doc.period_end), []).append(doc)
+        for before, after in pairwise(list(tiers.values())):
+            later = [item for doc in after for item in by_report.get(doc.report, [])]
+            starts = {doc.report: first_str(doc.period_start) for doc in after}
             titles = [fold(str(t["title"])) for t in later]
-            for item in earlier:
-                match = process.extractOne(
-                    fold(str(item["title"])),
-                    titles,
-                    scorer=fuzz.token_sort_ratio,
-                    score_cutoff=threshold,
-                )
-                found = later[match[2]] if match else None
-                out.append((item, found, first_str(b.period_start)))
+            first_start = first_str(after[0].period_start)
+            for doc in before:
+                for item in by_report.get(doc.report, []):
+                    match = process.extractOne(
+                        fold(str(item["title"])),
+                        titles,
+                        scorer=fuzz.token_sort_ratio,
+                        score_cutoff=threshold,
+                    )
+                    found = later[match[2]] if match else None
+                    start = starts[found["report"]] if found else first_start
+                    out.append((item, found, start))
     return out
 
 

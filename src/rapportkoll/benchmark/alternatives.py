@@ -12,8 +12,6 @@ each. Tolerances are ±half a unit per printed value, as rapportkoll's.
 
 from __future__ import annotations
 
-import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from rapportkoll.model.bundle import Bundle
+from rapportkoll.rules.kinds.expectation_suite import gx_context
 
 STATUSES = ["Ej påbörjad", "Påbörjad", "Slutförd", "Struken"]
 PROGNOSES = ["Enligt plan", "Avvikelse från plan"]
@@ -156,17 +155,6 @@ def run_pandera(bundle: Bundle) -> tuple[int, float]:
             cases = exc.failure_cases  # a frame-wide check lists every cell of a row
             failing += len(cases.drop_duplicates(["check", "index"]))
     return failing, time.perf_counter() - t0
-
-
-def gx_context() -> Any:
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    return context
 
 
 def _suites() -> list[

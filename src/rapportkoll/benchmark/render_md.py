@@ -11,25 +11,11 @@ from datetime import date, timedelta
 
 from rapportkoll.benchmark.model import Report
 from rapportkoll.benchmark.render import Page, mnkr
-
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+from rapportkoll.ingest.numberwords import MONTH_NAMES
 
 
 def long_date(d: date) -> str:
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 def board_name(report: Report) -> str:

@@ -70,25 +70,22 @@ NUMBER_WORD_RE: Final = re.compile(
     re.IGNORECASE,
 )
 
+MONTH_NAMES: Final[tuple[str, ...]] = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 MONTH_NUMBERS: Final[dict[str, int]] = {
-    name: i
-    for i, name in enumerate(
-        [
-            "januari",
-            "februari",
-            "mars",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "augusti",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
+    name: i for i, name in enumerate(MONTH_NAMES, start=1)
 }
 MONTH_ABBREVIATIONS: Final = tuple(name[:3] for name in MONTH_NUMBERS)
 MONTHS: Final = frozenset({*MONTH_NUMBERS, *MONTH_ABBREVIATIONS, "sept"})

@@ -65,7 +65,8 @@ def _load_suite(path: Path) -> dict[str, Any]:
 
 
 @cache
-def _gx_context() -> Any:
+def gx_context() -> Any:
+    """One quiet, ephemeral Great Expectations context per process (imports GX)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx
@@ -83,7 +84,7 @@ def validate(frame: pd.DataFrame, table: str, suite: dict[str, Any]) -> list[Any
         ExpectationConfiguration,
     )
 
-    context = _gx_context()
+    context = gx_context()
     name = f"rk_{table}_{id(frame)}"
     source = context.data_sources.add_or_update_pandas(name)
     asset = source.add_dataframe_asset(name=table)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import numpy as np
 import pandas as pd
 
 from rapportkoll.findings import Severity
@@ -72,6 +75,28 @@ def uncertain(bundle: Bundle, rows: pd.DataFrame) -> pd.Series:
         for f, n in zip(rows["file"], rows["line"], strict=True)
     ]
     return pd.Series(flags, index=rows.index, dtype=bool)
+
+
+def issues_within(
+    bundle: Bundle, by: str, spans: Iterable[tuple[object, int, int]]
+) -> list[bool]:
+    """For each (owner, first, last) span: does the reader report an extraction issue
+    of that owner (its ``by`` column: file or report) on a line first..last?
+
+    A row the reader gave up on is missing from the tables, so sums or counts over
+    the span would report the reading; the extraction finding points at the line.
+    """
+    issues = bundle.table("extraction_issues")
+    found: dict[str, list[int]] = {}
+    for owner, line in zip(issues[by], issues["line"], strict=True):
+        found.setdefault(str(owner), []).append(int(line))
+    lines_of = {k: np.sort(np.asarray(v)) for k, v in found.items()}
+    flags = []
+    for owner, first, last in spans:
+        lines = lines_of.get(str(owner))
+        i = 0 if lines is None else int(np.searchsorted(lines, int(first)))
+        flags.append(lines is not None and i < len(lines) and lines[i] <= int(last))
+    return flags
 
 
 def reports_with_issues(bundle: Bundle, table: str) -> set[str]:

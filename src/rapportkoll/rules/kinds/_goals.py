@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from rapportkoll.model.bundle import Bundle
 from rapportkoll.model.text import fold
 from rapportkoll.rules.context import RuleContext
+from rapportkoll.rules.kinds._common import issues_within
 
 _SPACE = re.compile(r"\s+")
 
@@ -118,21 +118,17 @@ def uncertain_goals(bundle: Bundle) -> set[tuple[str, str]]:
     spans = goal_spans(bundle)
     if issues.empty or spans.empty:
         return set()
-    lines_of: dict[str, list[int]] = {}
-    for report, line in zip(issues["report"], issues["line"], strict=True):
-        lines_of.setdefault(str(report), []).append(int(line))
-    sorted_lines = {r: np.sort(np.asarray(v)) for r, v in lines_of.items()}
-    out: set[tuple[str, str]] = set()
-    for report, start, stop, goal in zip(
-        spans["report"], spans["line"], spans["next_line"], spans["goal"], strict=True
-    ):
-        lines = sorted_lines.get(str(report))
-        if lines is None:
-            continue
-        i = int(np.searchsorted(lines, int(start)))
-        if i < len(lines) and int(lines[i]) < int(stop):
-            out.add((str(report), str(goal)))
-    return out
+    spans = spans.reset_index(drop=True)
+    hit = issues_within(
+        bundle,
+        "report",
+        zip(spans["report"], spans["line"], spans["next_line"] - 1, strict=True),
+    )
+    return {
+        (str(r), str(g))
+        for r, g, h in zip(spans["report"], spans["goal"], hit, strict=True)
+        if h
+    }
 
 
 def goal_rows(ctx: RuleContext, spec: GoalCount) -> pd.DataFrame:

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -46,6 +45,7 @@ from rapportkoll.rules.expr import frame_mask
 from rapportkoll.rules.kinds._common import (
     as_int,
     interval_of,
+    issues_within,
     severity_for,
     uncertain,
     verdicts,
@@ -148,26 +148,11 @@ def _unread_within(
     A row the reader gave up on adds no part to the sum, so the parts it did read
     fall short of the total by exactly that row: the sum says nothing then.
     """
-    issues = ctx.bundle.table("extraction_issues")
-    if issues.empty:
-        return pd.Series(False, index=rows.index)
     keys = [rows[g] for g in group_by]
-    span = rows.assign(
-        _lo=rows["line"].groupby(keys, dropna=False).transform("min"),
-        _hi=rows["line"].groupby(keys, dropna=False).transform("max"),
-    )
-    by_file: dict[str, list[int]] = {}
-    for f, n in zip(issues["file"], issues["line"], strict=True):
-        by_file.setdefault(str(f), []).append(int(n))
-    sorted_lines = {f: np.sort(np.asarray(v)) for f, v in by_file.items()}
-    flags = []
-    for f, lo, hi in zip(span["file"], span["_lo"], span["_hi"], strict=True):
-        lines = sorted_lines.get(str(f))
-        if lines is None:
-            flags.append(False)
-            continue
-        i = int(np.searchsorted(lines, int(lo)))
-        flags.append(i < len(lines) and int(lines[i]) <= int(hi))
+    first = rows["line"].groupby(keys, dropna=False).transform("min")
+    last = rows["line"].groupby(keys, dropna=False).transform("max")
+    spans = zip(rows["file"], first, last, strict=True)
+    flags = issues_within(ctx.bundle, "file", spans)
     return pd.Series(flags, index=rows.index, dtype=bool)
 
 

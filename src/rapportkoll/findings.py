@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 from typing import Any
 
@@ -33,6 +33,15 @@ def fingerprint_of(*parts: object) -> str:
     """A stable id from rule, report and labels: survives edits that move lines."""
     text = "\x1f".join("" if p is None else str(p) for p in parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def record(obj: Any) -> dict[str, Any]:
+    """A flat dataclass's fields as a dict, without ``asdict``'s deep copy.
+
+    Findings, results and rule infos hold only scalars and tuples, so a shallow
+    copy is enough, and ~10x cheaper on the 600,000 results of a national batch.
+    """
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,7 @@ class Finding:
         return replace(self, waiver=reason)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = record(self)
         data["severity"] = self.severity.value
         data["lines"] = list(self.lines)
         data["labels"] = list(self.labels)

@@ -12,7 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from rapportkoll import __version__
-from rapportkoll.findings import Finding, Outcome, RunReport, Severity
+from rapportkoll.findings import Finding, Outcome, RuleResult, RunReport, Severity
 from rapportkoll.reporters import svg
 from rapportkoll.reporters.i18n import (
     LABELS,
@@ -93,12 +93,19 @@ def render_html(report: RunReport) -> str:
 
 
 def _report_views(report: RunReport, lang: str) -> list[ReportView]:
-    names = [str(r.get("report", "")) for r in report.reports]
-    names += [r.report for r in report.results] + [f.report for f in report.findings]
+    """One view per report; findings and results are grouped by report once (a
+    scan of all of them per report grew with the square of a batch's size)."""
     meta = {str(r.get("report", "")): r for r in report.reports}
+    findings: dict[str, list[Finding]] = {name: [] for name in meta}
+    for f in report.findings:
+        findings.setdefault(f.report, []).append(f)
+    results: dict[str, list[RuleResult]] = {name: [] for name in findings}
+    for r in sorted(report.results, key=lambda r: r.rule):
+        results.setdefault(r.report, []).append(r)
+        findings.setdefault(r.report, [])
     return [
-        _report_view(name, meta.get(name, {}), report, lang)
-        for name in sorted(set(names))
+        _report_view(name, meta.get(name, {}), findings[name], results[name], lang)
+        for name in sorted(findings)
     ]
 
 
@@ -119,18 +126,20 @@ def _meta_line(meta: dict[str, Any]) -> list[str]:
 
 
 def _report_view(
-    name: str, meta: dict[str, Any], report: RunReport, lang: str
+    name: str,
+    meta: dict[str, Any],
+    own: list[Finding],
+    results: list[RuleResult],
+    lang: str,
 ) -> ReportView:
-    own = [f for f in report.findings if f.report == name]
     active = [f for f in own if not f.waived]
     areas: dict[str, dict[str, int]] = {}
     for f in own:
         row = areas.setdefault(f.area, {s.value: 0 for s in SEVERITIES} | {"waived": 0})
         row["waived" if f.waived else f.severity.value] += 1
     outcomes: dict[str, list[tuple[str, str, str]]] = {o.value: [] for o in Outcome}
-    for r in sorted(report.results, key=lambda r: r.rule):
-        if r.report == name:
-            outcomes[r.outcome.value].append((r.code, r.title, r.error or ""))
+    for r in results:
+        outcomes[r.outcome.value].append((r.code, r.title, r.error or ""))
     counts = Counter(f.severity.value for f in active)
     return ReportView(
         name=name,

@@ -91,10 +91,13 @@ class OcrReader:
     name = "ocr"
 
     def score(self, source: Source, profile: Profile | None) -> float:
+        likeness = ocr_likeness(source)
+        if likeness == 0.0:  # clean text: no need to fold it for the profile
+            return 0.0
         chosen, fraction = _pick(source, profile)
         if chosen is None:
             return 0.0
-        return round(fraction * ocr_likeness(source), 3)
+        return round(fraction * likeness, 3)
 
     def read(self, source: Source, profile: Profile | None) -> Bundle:
         chosen = _pick_profile(source, profile)

@@ -30,6 +30,7 @@ from rapportkoll.ingest.numberwords import (
     word_value,
 )
 from rapportkoll.ingest.profile import Profile
+from rapportkoll.ingest.vocabulary import per_profile
 from rapportkoll.model.tables import TABLES
 
 # --- vocabulary of the language (not of a template) ---------------------------------
@@ -248,27 +249,47 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
+_Phrases = tuple[tuple[re.Pattern[str], Any], ...]
+"""(compiled phrase, label) pairs, searched for in order."""
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
-    """Phrases folded for matching, from the language defaults and the profile."""
+    """Phrases folded for matching, from the language defaults and the profile.
 
-    measures: tuple[tuple[str, str], ...]
-    count_measures: tuple[tuple[str, str], ...]
-    count_nouns: Mapping[str, str]
+    ``measures`` bind amounts and percentages; ``count_phrases`` (the count
+    measures, then ``measures``) bind counts. Built once per profile.
+    """
+
+    measures: _Phrases
+    count_phrases: _Phrases
+    count_nouns: _Nouns
 
     @classmethod
     def from_profile(cls, profile: Profile | None) -> _Vocabulary:
+        """The vocabulary of ``profile`` (or of the language alone), built once."""
+        return _vocabulary_for(profile)
+
+    @classmethod
+    def build(cls, profile: Profile | None) -> _Vocabulary:
         subjects = profile.claim_subjects if profile else {}
         prose = (profile.extra.get("prose") or {}) if profile else {}
         nouns: dict[str, tuple[str, ...]] = {**COUNT_NOUNS}
         nouns.update({k: tuple(v) for k, v in prose.get("count_nouns", {}).items()})
         counts: dict[str, tuple[str, ...]] = {**COUNT_MEASURES}
         counts.update({k: tuple(v) for k, v in prose.get("count_measures", {}).items()})
+        measures = _phrases({**AMOUNT_MEASURES, **subjects})
         return cls(
-            measures=_phrases({**AMOUNT_MEASURES, **subjects}),
-            count_measures=_phrases(counts),
+            measures=_compiled(measures),
+            count_phrases=_compiled(_phrases(counts) + measures),
             count_nouns=_Nouns(nouns),
         )
+
+
+_vocabulary_for = per_profile(_Vocabulary.build)
+
+
+MAX_SEEN_WORDS = 1 << 16
 
 
 class _Nouns(Mapping[str, str]):
@@ -280,14 +301,29 @@ class _Nouns(Mapping[str, str]):
             (re.compile("|".join(ocr_pattern(f) for f in forms)), c)
             for c, forms in nouns.items()
         ]
+        self.counted = frozenset(self._exact.values())
+        self._seen: dict[str, str | None] = {}
 
-    def __getitem__(self, word: str) -> str:
+    def get_noun(self, word: str) -> str | None:
+        """What ``word`` counts, or None (remembered: words recur)."""
         if word in self._exact:
             return self._exact[word]
-        for pattern, noun in self._ocr:
-            if pattern.fullmatch(word):
-                return noun
-        raise KeyError(word)
+        if word not in self._seen:
+            if len(self._seen) >= MAX_SEEN_WORDS:
+                self._seen.clear()
+            self._seen[word] = next(
+                (noun for pattern, noun in self._ocr if pattern.fullmatch(word)), None
+            )
+        return self._seen[word]
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self.get_noun(word) is not None
+
+    def __getitem__(self, word: str) -> str:
+        noun = self.get_noun(word)
+        if noun is None:
+            raise KeyError(word)
+        return noun
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._exact)
@@ -302,6 +338,11 @@ def _phrases(mapping: Mapping[str, Iterable[str]]) -> tuple[tuple[str, str], ...
         (fold(p), ocr_pattern(p), m) for m, phrases in mapping.items() for p in phrases
     ]
     return tuple((pat, m) for _f, pat, m in sorted(pairs, key=lambda t: -len(t[0])))
+
+
+def _compiled(phrases: Iterable[tuple[str, Any]]) -> _Phrases:
+    """Each phrase pattern compiled, matching only at the start of a word."""
+    return tuple((re.compile(r"(?<![\wåäö])" + p), label) for p, label in phrases)
 
 
 # OCR of Swedish text reads 'ö' as 'é', 'd' or '6' ("genomférda", "pabdrjade"), 'ä' as
@@ -436,11 +477,11 @@ def _sentence_claims(
     _sick_leave(sentence, nums)
     _totals(sentence, nums)
     _parts(nums)
-    nouns = set(vocab.count_nouns.values())
+    nouns = vocab.count_nouns.counted
     return [n for n in nums if _keep(n, nouns)]
 
 
-def _keep(num: _Num, nouns: set[str]) -> bool:
+def _keep(num: _Num, nouns: frozenset[str]) -> bool:
     """Counts need a subject; 'en'/'ett' count only for a known countable noun."""
     if num.kind != "count":
         return True
@@ -724,8 +765,8 @@ def _count_subject(
     while after and after[0] in {"av", "de", "dessa", "dem", "totalt"}:
         after = after[1:]
     for word in after[:3]:
-        if word in vocab.count_nouns:
-            return vocab.count_nouns[word]
+        if (noun := vocab.count_nouns.get_noun(word)) is not None:
+            return noun
     while len(after) > 1 and after[0].endswith("s") and after[0] not in NOT_SUBJECT:
         after = after[1:]  # a genitive ('kommunens') qualifies the noun after it
     if (
@@ -782,14 +823,14 @@ def _bind(sentence: str, nums: list[_Num], vocab: _Vocabulary) -> None:
     money = [n for n in nums if n.kind in {"amount", "percent"}]
     counts = [n for n in nums if n.kind not in {"amount", "percent"}]
     _assign_phrases(folded, money, vocab.measures, "measure")
-    _assign_phrases(
-        folded, counts, vocab.count_measures + vocab.measures, "measure", 200
-    )
-    direction_words = [(ocr_pattern(w), 1) for w in POSITIVE] + [
-        (ocr_pattern(w), -1) for w in NEGATIVE
-    ]
-    _assign_directions(folded, money, direction_words)
+    _assign_phrases(folded, counts, vocab.count_phrases, "measure", 200)
+    _assign_directions(folded, money, _DIRECTIONS)
     _spread_varav(nums)
+
+
+_DIRECTIONS: Final = _compiled(
+    [(ocr_pattern(w), 1) for w in POSITIVE] + [(ocr_pattern(w), -1) for w in NEGATIVE]
+)
 
 
 class _KeepLengthTable(dict[int, str]):
@@ -829,13 +870,10 @@ def _distance(
     return len(gap) + CLAUSE_PENALTY * len(_CLAUSE_BREAK.findall(gap))
 
 
-def _occurrences(
-    folded: str, phrases: Iterable[tuple[str, Any]]
-) -> list[tuple[int, int, Any]]:
+def _occurrences(folded: str, phrases: _Phrases) -> list[tuple[int, int, Any]]:
     taken: list[tuple[int, int, Any]] = []
-    for phrase, label in phrases:
-        pattern = r"(?<![\wåäö])" + phrase
-        for m in re.finditer(pattern, folded):
+    for pattern, label in phrases:
+        for m in pattern.finditer(folded):
             if not any(s < m.end() and m.start() < e for s, e, _ in taken):
                 taken.append((m.start(), m.end(), label))
     return taken
@@ -854,7 +892,7 @@ def _nearest(
 def _assign_phrases(
     folded: str,
     nums: list[_Num],
-    phrases: tuple[tuple[str, str], ...],
+    phrases: _Phrases,
     attr: str,
     before_penalty: int = 0,
 ) -> None:
@@ -878,9 +916,7 @@ def _assign_phrases(
             setattr(num, attr, chosen[id(num)][1])
 
 
-def _assign_directions(
-    folded: str, nums: list[_Num], words: list[tuple[str, int]]
-) -> None:
+def _assign_directions(folded: str, nums: list[_Num], words: _Phrases) -> None:
     if not nums:
         return
     chosen: dict[int, tuple[int, int]] = {}

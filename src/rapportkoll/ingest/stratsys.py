@@ -30,6 +30,7 @@ from rapportkoll.ingest.stratsys_text import (
     clean_lines,
     folded,
     split_block,
+    vocabulary_for,
 )
 from rapportkoll.model.bundle import Bundle, TableBuilder
 
@@ -72,7 +73,7 @@ class StratsysPdfTextReader:
     def read(self, source: Source, profile: Profile | None) -> Bundle:
         if profile is None:
             return TableBuilder().build({source.path: source.lines})
-        vocab = Vocabulary(profile)
+        vocab = vocabulary_for(profile)
         lines = clean_lines(
             source.lines, vocab.setting_regex("pdf_text", "page_footer")
         )

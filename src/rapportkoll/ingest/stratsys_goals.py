@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -26,9 +27,11 @@ from rapportkoll.ingest.stratsys_text import (
     Block,
     Context,
     Span,
+    Vocabulary,
     fold_same_length,
     folded,
 )
+from rapportkoll.ingest.vocabulary import MAX_PROFILES
 
 MAX_ROW_BLOCKS = 24
 
@@ -39,8 +42,7 @@ def goal_heading(ctx: Context, block: Block) -> re.Match[str] | None:
 
 
 def is_indicator_header(ctx: Context, block: Block) -> bool:
-    text = folded(block.text)
-    return any(text.startswith(h) for h in ctx.vocab.heading("indicator_table_header"))
+    return block.key.startswith(ctx.vocab.heading("indicator_table_header"))
 
 
 def parse_goals(ctx: Context, start: int, end: int) -> None:
@@ -121,10 +123,7 @@ def _parse_goal(ctx: Context, i: int, m: re.Match[str], stop: StopTest) -> int:
 def split_assessment(ctx: Context, text: str) -> tuple[str, str | None] | None:
     """'Uppfyllt Ej utvärderad' -> ('Uppfyllt', 'Ej utvärderad')."""
     v = ctx.vocab
-    m = re.fullmatch(
-        rf"\s*(?P<bed>{v.alternation('bedomning')})(?:\s+(?P<trend>{v.alternation('trend')}))?\s*",
-        fold_same_length(text),
-    )
+    m = _assessment_pattern(v).fullmatch(fold_same_length(text))
     if m is None:
         return None
     bed = v.canonical("bedomning", text[m.start("bed") : m.end("bed")])
@@ -132,6 +131,13 @@ def split_assessment(ctx: Context, text: str) -> tuple[str, str | None] | None:
         "trend", text[m.start("trend") : m.end("trend")]
     )
     return (bed or m.group("bed")), trend or None
+
+
+@functools.lru_cache(maxsize=MAX_PROFILES)
+def _assessment_pattern(v: Vocabulary) -> re.Pattern[str]:
+    return re.compile(
+        rf"\s*(?P<bed>{v.alternation('bedomning')})(?:\s+(?P<trend>{v.alternation('trend')}))?\s*"
+    )
 
 
 # --- indicator tables --------------------------------------------------------------
@@ -214,7 +220,7 @@ def parse_indicator_table(
         block = ctx.blocks[j]
         pending.append(block)
         j += 1
-        tail = _tail(ctx, Span.join([b.span for b in pending]))
+        tail = _tail(ctx, Span.join([b.span for b in pending]), pending)
         if tail is None:
             if len(pending) >= MAX_ROW_BLOCKS:
                 break
@@ -250,14 +256,21 @@ def parse_indicator_table(
     return j
 
 
-def _tail(ctx: Context, span: Span) -> tuple[int, str, str | None] | None:
-    """Where the bedömning (and trend) ending a row starts, and their values."""
-    v = ctx.vocab
-    m = re.search(
+@functools.lru_cache(maxsize=MAX_PROFILES)
+def _tail_pattern(v: Vocabulary) -> re.Pattern[str]:
+    return re.compile(
         rf"(?:^|\s)(?P<bed>{v.alternation('bedomning')})"
-        rf"(?:\s+(?P<trend>{v.alternation('trend')}))?\s*$",
-        fold_same_length(span.text),
+        rf"(?:\s+(?P<trend>{v.alternation('trend')}))?\s*$"
     )
+
+
+def _tail(
+    ctx: Context, span: Span, blocks: Sequence[Block]
+) -> tuple[int, str, str | None] | None:
+    """Where the bedömning (and trend) ending a row starts, and their values.
+    ``span`` joins ``blocks`` with spaces (so its fold joins theirs)."""
+    v = ctx.vocab
+    m = _tail_pattern(v).search(" ".join(b.folded for b in blocks))
     if m is None:
         return None
     text = span.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -21,9 +22,11 @@ from rapportkoll.ingest.stratsys_text import (
     Block,
     Context,
     Span,
+    Vocabulary,
     fold_same_length,
     folded,
 )
+from rapportkoll.ingest.vocabulary import MAX_PROFILES
 
 StopTest = Callable[[Block], bool]
 """Which blocks end a table inside the goals section (given by the goals parser)."""
@@ -40,17 +43,23 @@ class StatusLine:
     line: int
 
 
-def status_pattern(ctx: Context) -> re.Pattern[str]:
-    v = ctx.vocab
+@functools.lru_cache(maxsize=MAX_PROFILES)
+def status_pattern(v: Vocabulary) -> re.Pattern[str]:
+    """The status line: [ansvarig] prognos date status, on folded text."""
     return re.compile(
         rf"^(?P<pre>.*?)\s*(?<!\S)(?P<prognos>{v.alternation('prognos')})\s+"
         rf"(?P<date>\d{{4}}-\d{{2}}-\d{{2}})\s+(?P<status>{v.alternation('status')})\s*$"
     )
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def match_status(ctx: Context, block: Block) -> StatusLine | None:
     text = block.text
-    m = status_pattern(ctx).match(fold_same_length(text))
+    if _DATE.search(block.folded) is None:  # a status line has its slutdatum
+        return None
+    m = status_pattern(ctx.vocab).match(block.folded)
     if m is None:
         return None
     prognos = ctx.vocab.canonical(
@@ -68,7 +77,7 @@ def match_status(ctx: Context, block: Block) -> StatusLine | None:
 
 def item_kind(ctx: Context, block: Block) -> str | None:
     """The kind of an item table whose header is ``block`` ('Uppdrag Ansvarig …')."""
-    text = folded(block.text)
+    text = block.key
     if not any(h in text for h in ctx.vocab.heading("item_table_header")):
         return None
     for canonical, spelling in ctx.vocab.spellings("kind"):
@@ -215,14 +224,18 @@ class MatrixRow:
     choice: Choice
 
 
+@functools.lru_cache(maxsize=MAX_PROFILES)
+def _matrix_label_pattern(v: Vocabulary) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?P<kind>{v.alternation('kind')})\s+(?P<status>{v.alternation('status')})"
+        r"(?=\s|$)"
+    )
+
+
 def _matrix_label(ctx: Context, text: str) -> tuple[str, str, int] | None:
     v = ctx.vocab
     f = fold_same_length(text)
-    m = re.match(
-        rf"(?P<kind>{v.alternation('kind')})\s+(?P<status>{v.alternation('status')})"
-        r"(?=\s|$)",
-        f,
-    )
+    m = _matrix_label_pattern(v).match(f)
     if m:
         kind = v.canonical("kind", text[m.start("kind") : m.end("kind")]) or m.group(
             "kind"

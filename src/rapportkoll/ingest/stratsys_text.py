@@ -12,6 +12,7 @@ The PDF text extraction this reader serves has three habits the code relies on:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 
 from rapportkoll.ingest.profile import Profile
 from rapportkoll.ingest.rows import SourceRows
+from rapportkoll.ingest.vocabulary import per_profile
 from rapportkoll.model.bundle import TableBuilder
 
 
@@ -98,6 +100,16 @@ class Block:
     def text(self) -> str:
         return self.span.text
 
+    @functools.cached_property
+    def folded(self) -> str:
+        """``fold_same_length`` of the text (offsets still match), folded once."""
+        return fold_same_length(self.span.text)
+
+    @functools.cached_property
+    def key(self) -> str:
+        """The folded text with whitespace collapsed (``folded``), folded once."""
+        return " ".join(self.folded.split())
+
 
 @dataclass(frozen=True)
 class Line:
@@ -161,35 +173,53 @@ def split_block(
 
 
 def _block(lines: Sequence[Line]) -> Block:
-    parts: list[Span] = []
+    """One block of ``lines``: bodies joined with a space after a soft line end (the
+    space belongs to the line before it), without one after a break inside a word."""
+    text: list[str] = []
+    numbers: list[int] = []
     for i, line in enumerate(lines):
-        if i:
-            joiner = " " if lines[i - 1].soft_end else ""
-            parts.append(Span(joiner, (lines[i - 1].number,) * len(joiner)))
-        parts.append(Span(line.body, (line.number,) * len(line.body)))
+        if i and lines[i - 1].soft_end:
+            text.append(" ")
+            numbers.append(lines[i - 1].number)
+        text.append(line.body)
+        numbers.extend([line.number] * len(line.body))
     return Block(
         numbers=tuple(x.number for x in lines),
         bodies=tuple(x.body for x in lines),
-        span=Span.join(parts, sep=""),
+        span=Span("".join(text), tuple(numbers)),
         page_start=lines[0].page_start,
     )
 
 
 class Vocabulary:
-    """The profile's vocabularies and headings, matched ignoring case and diacritics."""
+    """The profile's vocabularies and headings, matched ignoring case and diacritics.
+
+    One per profile (``vocabulary_for``): spellings, headings and patterns are
+    folded and compiled on first use and kept.
+    """
 
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
         self._patterns: dict[str, str] = {}
+        self._spellings: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._lookups: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+        self._headings: dict[str, tuple[str, ...]] = {}
+        self._regexes: dict[tuple[str, str], re.Pattern[str] | None] = {}
 
-    def spellings(self, field: str) -> list[tuple[str, str]]:
+    def spellings(self, field: str) -> tuple[tuple[str, str], ...]:
         """(canonical, folded spelling) pairs, longest spelling first."""
-        pairs = [
-            (canonical, fold_same_length(s).strip())
-            for canonical, spellings in self.profile.vocabularies.get(field, {}).items()
-            for s in [canonical, *spellings]
-        ]
-        return sorted(set(pairs), key=lambda p: (-len(p[1]), p[1]))
+        found = self._spellings.get(field)
+        if found is None:
+            pairs = [
+                (canonical, fold_same_length(s).strip())
+                for canonical, spellings in self.profile.vocabularies.get(
+                    field, {}
+                ).items()
+                for s in [canonical, *spellings]
+            ]
+            found = tuple(sorted(set(pairs), key=lambda p: (-len(p[1]), p[1])))
+            self._spellings[field] = found
+        return found
 
     def alternation(self, field: str) -> str:
         if field not in self._patterns:
@@ -200,22 +230,42 @@ class Vocabulary:
         return self._patterns[field]
 
     def canonical(self, field: str, text: str) -> str | None:
-        """The canonical value whose spelling equals ``text`` (tolerant), else None."""
-        folded = " ".join(fold_same_length(text).split())
-        squeezed = folded.replace(" ", "")
-        for canonical, spelling in self.spellings(field):
-            if folded == spelling or squeezed == spelling.replace(" ", ""):
-                return canonical
-        return None
+        """The canonical value whose spelling equals ``text`` (tolerant), else None:
+        the first spelling (in ``spellings`` order) equal to the folded text, or to
+        it without spaces."""
+        exact, squeezed = self._lookup(field)
+        key = folded(text)
+        first = min(
+            exact.get(key, _NOT_FOUND), squeezed.get(key.replace(" ", ""), _NOT_FOUND)
+        )
+        return None if first == _NOT_FOUND else self.spellings(field)[first][0]
 
-    def heading(self, key: str) -> list[str]:
-        return [fold_same_length(h).strip() for h in self.profile.headings.get(key, [])]
+    def _lookup(self, field: str) -> tuple[dict[str, int], dict[str, int]]:
+        """Each folded spelling, and each without spaces, to its first index."""
+        found = self._lookups.get(field)
+        if found is None:
+            exact: dict[str, int] = {}
+            squeezed: dict[str, int] = {}
+            for i, (_, spelling) in enumerate(self.spellings(field)):
+                exact.setdefault(spelling, i)
+                squeezed.setdefault(spelling.replace(" ", ""), i)
+            found = self._lookups[field] = (exact, squeezed)
+        return found
+
+    def heading(self, key: str) -> tuple[str, ...]:
+        found = self._headings.get(key)
+        if found is None:
+            found = tuple(
+                fold_same_length(h).strip() for h in self.profile.headings.get(key, [])
+            )
+            self._headings[key] = found
+        return found
 
     def is_heading(self, key: str, text: str, *, prefix: bool = False) -> bool:
-        folded = " ".join(fold_same_length(text).split())
-        return any(
-            folded.startswith(h) if prefix else folded == h for h in self.heading(key)
-        )
+        key_text = folded(text)
+        if prefix:
+            return key_text.startswith(self.heading(key))
+        return key_text in self.heading(key)
 
     def setting(self, section: str, key: str, default: object = None) -> object:
         value = self.profile.extra.get(section, {})
@@ -226,12 +276,32 @@ class Vocabulary:
         return [str(v) for v in value] if isinstance(value, list) else []
 
     def setting_regex(self, section: str, key: str) -> re.Pattern[str] | None:
-        value = self.setting(section, key)
-        return re.compile(str(value)) if value else None
+        if (section, key) not in self._regexes:
+            value = self.setting(section, key)
+            self._regexes[section, key] = re.compile(str(value)) if value else None
+        return self._regexes[section, key]
+
+
+_NOT_FOUND = 1 << 30
+
+vocabulary_for = per_profile(Vocabulary)
+"""The one Vocabulary of a profile (built on first use)."""
 
 
 def folded(text: str) -> str:
     """Folded text with whitespace collapsed (for comparisons, not offsets)."""
+    return _folded_short(text) if len(text) <= SHORT else _folded(text)
+
+
+SHORT = 200  # labels, headings and cells: short strings folded again and again
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _folded_short(text: str) -> str:
+    return _folded(text)
+
+
+def _folded(text: str) -> str:
     return " ".join(fold_same_length(text).split())
 
 

@@ -23,13 +23,14 @@ the caller can report it as an ``extraction_issues`` row.
 from __future__ import annotations
 
 import itertools
+import math
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapportkoll.model.formula import Formula
-from rapportkoll.model.interval import Interval
+from rapportkoll.model.interval import Bounds, bounds_meet, printed_bounds
 from rapportkoll.model.numbers import Number, is_number_token, segment
 
 MAX_COMBINATIONS = 20_000
@@ -155,15 +156,21 @@ class Reading:
         )
 
 
-def _group_options(group: Sequence[Token], max_cells: int) -> list[list[Cell]]:
+@lru_cache(maxsize=4096)
+def _group_options(
+    group: tuple[Token, ...], max_cells: int
+) -> tuple[tuple[Cell, ...], ...]:
+    """Every way to read one group as 1..``max_cells`` cells (fewest cells first)."""
+    # A row is read once per split between label and values, and again when its
+    # columns' units are known: the same groups come back.
     texts = tuple(t.text for t in group)
-    options: list[list[Cell]] = []
+    options: list[tuple[Cell, ...]] = []
     for k in range(1, min(len(texts), max_cells) + 1):
         for starts, numbers in _segment(texts, k):
             cells = _anchor(starts, numbers, group)
             if cells is not None:
                 options.append(cells)
-    return options
+    return tuple(options)
 
 
 # Seven six-digit amounts in one space-grouped run have ~800 segmentations; the
@@ -181,7 +188,7 @@ def _segment(
 
 def _anchor(
     starts: Sequence[int], numbers: Sequence[Number], group: Sequence[Token]
-) -> list[Cell] | None:
+) -> tuple[Cell, ...] | None:
     """Attach each number to its first token; reject a leading zero group ('0 400')."""
     ends = [*starts[1:], len(group)]
     cells: list[Cell] = []
@@ -189,64 +196,107 @@ def _anchor(
         if j - i > 1 and group[i].text.lstrip("-−–‒+") == "0":
             return None
         cells.append(Cell(number, group[i].start))
-    return cells
+    return tuple(cells)
 
 
-def _placements(evidence: Sequence[int], total: int) -> Iterable[tuple[int, ...]]:
-    """Every way to put ``total`` empty cells into the slots (evidence first)."""
-    if sum(evidence) == total:
-        yield tuple(evidence)
-        return
-    slots = len(evidence)
-    for bars in itertools.combinations(range(total + slots - 1), slots - 1):
-        edges = (-1, *bars, total + slots - 1)
-        yield tuple(b - a - 1 for a, b in itertools.pairwise(edges))
+@dataclass(frozen=True)
+class _Combo:
+    """One digit grouping of a run: the cells between each pair of slots, the
+    whitespace evidence per slot and how many empty cells fill the row."""
+
+    parts: tuple[tuple[Cell, ...], ...]
+    evidence: tuple[int, ...]
+    empties: int
 
 
-def readings(run: CellRun, n_columns: int, *, traced: bool = True) -> list[Reading]:
-    """Every reading of ``run`` as ``n_columns`` cells that contradicts the
-    whitespace least (lowest penalty), in a deterministic order, duplicates removed.
-
-    ``traced=False`` is for text where an empty cell leaves no whitespace behind:
-    empty cells may then fall between any two numbers, at no penalty.
-    """
+def _combos(run: CellRun, n_columns: int, traced: bool) -> list[_Combo]:
+    """The digit groupings of ``run`` (at most ``MAX_COMBINATIONS``, in product
+    order) that leave no more cells than columns."""
     # Every other group takes at least one cell, so a group can take at most this
     # many: readings with more cells than columns are never kept.
     max_cells = n_columns - (len(run.groups) - 1)
     options = [_group_options(g, max_cells) for g in run.groups]
     if any(not o for o in options):
         return []
-    found: dict[tuple[tuple[float, int] | None, ...], Reading] = {}
-    best = None
-    for count, grouped in enumerate(itertools.product(*options)):
-        if count >= MAX_COMBINATIONS:
-            break
-        combo = grouped if traced else [[c for g in grouped for c in g]]
-        evidence = run.empties if traced else (0,) * (len(combo[0]) + 1)
-        if not traced:
-            combo = [[c] for c in combo[0]]
-        empty_total = n_columns - sum(len(c) for c in combo)
-        if empty_total < 0:
+    out: list[_Combo] = []
+    for grouped in itertools.islice(itertools.product(*options), MAX_COMBINATIONS):
+        if traced:
+            parts, evidence = grouped, run.empties
+        else:
+            parts = tuple((c,) for g in grouped for c in g)
+            evidence = (0,) * (len(parts) + 1)
+        empties = n_columns - sum(len(p) for p in parts)
+        if empties >= 0:
+            out.append(_Combo(parts, evidence, empties))
+    return out
+
+
+def _penalty(combo: _Combo, traced: bool) -> int:
+    """The least contradiction of the whitespace a placement of the combo's empty
+    cells can reach: each empty cell more or fewer than the evidence costs one."""
+    return abs(combo.empties - sum(combo.evidence)) if traced else 0
+
+
+def _placements(combo: _Combo, traced: bool) -> Iterator[tuple[int, ...]]:
+    """The placements of the combo's empty cells into its slots that reach its
+    least penalty, in lexicographic order. Traced, that is the evidence with
+    cells only added (or only removed) slot by slot; untraced, any placement."""
+    evidence, total = combo.evidence, combo.empties
+    if not traced:
+        low, high = (0,) * len(evidence), (total,) * len(evidence)
+    elif total >= sum(evidence):
+        low, high = evidence, tuple(e + total for e in evidence)
+    else:
+        low, high = (0,) * len(evidence), evidence
+    return _spread(total, low, high)
+
+
+def _spread(
+    total: int, low: Sequence[int], high: Sequence[int]
+) -> Iterator[tuple[int, ...]]:
+    """Every vector within ``low``..``high`` summing to ``total``, lexicographically."""
+    if len(low) == 1:
+        if low[0] <= total <= high[0]:
+            yield (total,)
+        return
+    rest_low, rest_high = sum(low[1:]), sum(high[1:])
+    first = max(low[0], total - rest_high)
+    last = min(high[0], total - rest_low)
+    for value in range(first, last + 1):
+        for tail in _spread(total - value, low[1:], high[1:]):
+            yield (value, *tail)
+
+
+def readings(
+    run: CellRun, n_columns: int, *, traced: bool = True, full_only: bool = False
+) -> list[Reading]:
+    """Every reading of ``run`` as ``n_columns`` cells that contradicts the
+    whitespace least (lowest penalty), in a deterministic order, each once.
+
+    ``traced=False`` is for text where an empty cell leaves no whitespace behind:
+    empty cells may then fall between any two numbers, at no penalty.
+    ``full_only`` keeps only the readings with no empty cell (the same ones, in
+    the same order, as filtering the full list), without enumerating the rest.
+    """
+    combos = _combos(run, n_columns, traced)
+    if not combos:
+        return []
+    best = min(_penalty(c, traced) for c in combos)
+    out: list[Reading] = []
+    for combo in combos:
+        if _penalty(combo, traced) != best or (full_only and combo.empties):
             continue
-        for place in _placements(evidence, empty_total):
-            penalty = sum(abs(a - b) for a, b in zip(place, evidence, strict=True))
-            penalty = penalty if traced else 0
-            if best is not None and penalty > best:
-                continue
-            cells = _assemble(place, combo)
-            key = tuple(None if c is None else (c.number.value, c.start) for c in cells)
-            if best is None or penalty < best:
-                best, found = penalty, {}
-            found.setdefault(key, Reading(cells, penalty))
-    return list(found.values())
+        for place in _placements(combo, traced):
+            out.append(Reading(_assemble(place, combo.parts), best))
+    return out
 
 
 def _assemble(
-    place: Sequence[int], combo: Sequence[Sequence[Cell]]
+    place: Sequence[int], parts: Sequence[Sequence[Cell]]
 ) -> tuple[Cell | None, ...]:
     cells: list[Cell | None] = [None] * place[0]
-    for group_cells, empties in zip(combo, place[1:], strict=True):
-        cells.extend(group_cells)
+    for part, empties in zip(parts, place[1:], strict=True):
+        cells.extend(part)
         cells.extend([None] * empties)
     return tuple(cells)
 
@@ -279,19 +329,18 @@ class Relation:
 
     def holds(self, values: Mapping[str, Number | None]) -> bool | None:
         """True/False when every operand is present, None when it cannot be checked."""
-        numbers = [values.get(c) for c in self.columns]
-        if any(n is None for n in numbers):
+        if any(values.get(c) is None for c in self.columns):
             return None
 
-        def lookup(name: str) -> Interval:
+        def lookup(name: str) -> Bounds:
             number = values[name]
             assert number is not None
-            return Interval.printed([number.value], [number.decimals])
+            return printed_bounds(number.value, number.decimals)
 
-        right = self.formula.evaluate(lookup)
-        if not bool(right.bounded[0]):
+        low, high = self.formula.bounds(lookup)
+        if not (math.isfinite(low) and math.isfinite(high)):
             return None
-        return bool(lookup(self.target).meets(right)[0])
+        return bounds_meet(lookup(self.target), (low, high))
 
 
 def as_values(columns: Sequence[str], reading: Reading) -> dict[str, Number | None]:

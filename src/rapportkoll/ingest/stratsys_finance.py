@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapportkoll.ingest.cells import (
+    CellRun,
     Choice,
     Reading,
     Relation,
@@ -35,14 +36,34 @@ from rapportkoll.model.numbers import parse_number
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
 
-@dataclass(frozen=True)
-class Option:
-    """A reading of a row, how many of its numeric tokens the label keeps (``k``),
-    and whether it fills every column."""
+def _fits_any(reading: Reading) -> bool:
+    return True
 
-    reading: Reading
-    k: int
-    full: bool
+
+@dataclass(frozen=True)
+class RowReadings:
+    """The possible readings of a row, enumerated only as far as they are needed.
+
+    ``runs`` holds one cell run per split between label and values, the split
+    taking fewest of the label's trailing numbers as values first.
+    """
+
+    runs: tuple[CellRun, ...]
+    columns: int
+    traced: bool
+
+    def preferred(self, fits: Callable[[Reading], bool] = _fits_any) -> list[Reading]:
+        """The readings that ``fit``: the full rows of the first split that has
+        any win; with no full reading every partial one stays a candidate for the
+        table-level checks."""
+        for run in self.runs:
+            full = [r for r in self._readings(run, full_only=True) if fits(r)]
+            if full:
+                return full
+        return [r for run in self.runs for r in self._readings(run) if fits(r)]
+
+    def _readings(self, run: CellRun, *, full_only: bool = False) -> list[Reading]:
+        return readings(run, self.columns, traced=self.traced, full_only=full_only)
 
 
 @dataclass(frozen=True)
@@ -51,7 +72,7 @@ class FinanceRow:
 
     label: str
     line: Line
-    options: tuple[Option, ...]
+    options: RowReadings
     kind: str
     choice: Choice
 
@@ -110,8 +131,8 @@ def _read_rows(
         ):
             pending.append(line.body.strip())
             continue
-        options = tuple(_row_options(line, tokens, first, len(columns)))
-        choice = choose(_preferred(options), columns, relations)
+        options = _row_readings(line, tokens, first, len(columns))
+        choice = choose(options.preferred(), columns, relations)
         label = _label(line, choice, tokens[first]) or _last_paragraph(pending)
         rows.append(
             FinanceRow(label, line, options, _row_kind(ctx, table, label), choice)
@@ -139,48 +160,25 @@ def _relations(table: FinanceTable) -> list[Relation]:
         raise UserError(f"finance_tables → {table.name} → relations: {exc}") from None
 
 
-def _row_options(
+def _row_readings(
     line: Line, tokens: Sequence[Token], first: int, n: int
-) -> list[Option]:
+) -> RowReadings:
     """Readings of a row. A line printed with the trailing cell separator (PDF table
     text) shows empty cells as extra spaces; a line without it (an embedded sheet)
     drops empty cells without trace, and its label may end in numbers ('Höjdfordon
     2025'), so every split between label and values is a candidate."""
-    if line.soft_end:
-        start = tokens[first - 1].end if first else 0
-        run = cell_run(
-            line.body,
-            tokens[first:],
-            (start, len(line.body)),
-            open_start=first == 0,
-            open_end=True,
-        )
-        return [
-            Option(r, 0, all(c is not None for c in r.cells)) for r in readings(run, n)
-        ]
-    out: list[Option] = []
-    for k in range(first, len(tokens)):
-        start = tokens[k - 1].end if k else 0
-        run = cell_run(
+    splits = [first] if line.soft_end else list(range(first, len(tokens)))
+    runs = tuple(
+        cell_run(
             line.body,
             tokens[k:],
-            (start, len(line.body)),
+            (tokens[k - 1].end if k else 0, len(line.body)),
             open_start=k == 0,
             open_end=True,
         )
-        for r in readings(run, n, traced=False):
-            out.append(Option(r, k - first, all(c is not None for c in r.cells)))
-    return out
-
-
-def _preferred(options: Sequence[Option]) -> list[Reading]:
-    """Full rows with the fewest label tokens taken as values win; with no full
-    reading every partial one stays a candidate for the table-level checks."""
-    full = [o for o in options if o.full]
-    if full:
-        k = min(o.k for o in full)
-        return [o.reading for o in full if o.k == k]
-    return [o.reading for o in options]
+        for k in splits
+    )
+    return RowReadings(runs, n, traced=line.soft_end)
 
 
 def _label(line: Line, choice: Choice, first_value: Token) -> str:
@@ -224,15 +222,15 @@ def _by_units(
         if row.choice.resolved:
             out.append(row.choice)
             continue
-        fits = [
-            o
-            for o in row.options
-            if all(
+
+        def fits(reading: Reading) -> bool:
+            return all(
                 c is None or len(units[k]) != 1 or c.number.unit in units[k]
-                for k, c in enumerate(o.reading.cells)
+                for k, c in enumerate(reading.cells)
             )
-        ]
-        out.append(choose(_preferred(fits), columns, relations) if fits else row.choice)
+
+        candidates = row.options.preferred(fits)
+        out.append(choose(candidates, columns, relations) if candidates else row.choice)
     return out
 
 

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from rapportkoll.model.interval import Interval
+from rapportkoll.model.interval import (
+    Bounds,
+    Interval,
+    add_bounds,
+    div_bounds,
+    mul_bounds,
+    neg_bounds,
+    sub_bounds,
+)
 
 MAX_LENGTH = 500
 MAX_NODES = 100
@@ -84,6 +92,33 @@ class Formula:
     def evaluate(self, lookup: Callable[[str], Interval]) -> Interval:
         """The right-hand side, with each column's interval from ``lookup``."""
         return _evaluate(self.expression, lookup)
+
+    def bounds(self, lookup: Callable[[str], Bounds]) -> Bounds:
+        """``evaluate`` for one row, on plain floats: the right-hand side's bounds."""
+        return _bounds(self.expression, lookup)
+
+
+_BOUNDS_OPS: dict[type[ast.operator], Callable[[Bounds, Bounds], Bounds]] = {
+    ast.Add: add_bounds,
+    ast.Sub: sub_bounds,
+    ast.Mult: mul_bounds,
+    ast.Div: div_bounds,
+}
+
+
+def _bounds(node: ast.expr, lookup: Callable[[str], Bounds]) -> Bounds:
+    if isinstance(node, ast.Name):
+        return lookup(node.id)
+    if isinstance(node, ast.Constant):
+        assert isinstance(node.value, int | float)
+        return float(node.value), float(node.value)
+    if isinstance(node, ast.UnaryOp):
+        inner = _bounds(node.operand, lookup)
+        return neg_bounds(inner) if isinstance(node.op, ast.USub) else inner
+    assert isinstance(node, ast.BinOp)
+    return _BOUNDS_OPS[type(node.op)](
+        _bounds(node.left, lookup), _bounds(node.right, lookup)
+    )
 
 
 def _is_number(value: object) -> bool:

@@ -114,6 +114,38 @@ def segment(
     """``segmentations`` with the index of each number's first token."""
     if not tokens or n_values <= 0 or n_values > len(tokens):
         return []
+    texts = tuple(tokens)
+    shape = _starts(texts)
+    if shape is None:
+        return []
+    forced, optional = shape
+    extra = n_values - len(forced)
+    if extra < 0:
+        return []
+    pieces: dict[tuple[int, int], Number | None] = {}
+    results: list[tuple[tuple[int, ...], list[Number]]] = []
+    for chosen in combinations(optional, extra):
+        starts = tuple(sorted((*forced, *chosen)))
+        numbers: list[Number] = []
+        for a, b in pairwise((*starts, len(texts))):
+            if (a, b) not in pieces:
+                pieces[a, b] = parse_number(" ".join(texts[a:b]))
+            number = pieces[a, b]
+            if number is None:
+                break
+            numbers.append(number)
+        if len(numbers) == n_values:
+            results.append((starts, numbers))
+            if len(results) >= limit:
+                break
+    return results
+
+
+@lru_cache(maxsize=4096)
+def _starts(tokens: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """Where numbers in ``tokens`` must start, and where they may (the tokens that
+    can start a number but could also continue the one before); None when a
+    token that must start a number cannot."""
     can_start = [_starts_number(t) for t in tokens]
     must_start = [True] + [
         not _continues_number(t)
@@ -123,29 +155,10 @@ def segment(
         if i > 0
     ]
     if not all(ok for ok, s in zip(can_start, must_start, strict=True) if s):
-        return []
-    optional = [i for i, s in enumerate(must_start) if not s]
-    forced = {i for i, s in enumerate(must_start) if s}
-    extra = n_values - len(forced)
-    if extra < 0 or extra > len(optional):
-        return []
-    results: list[tuple[tuple[int, ...], list[Number]]] = []
-    for chosen in combinations(optional, extra):
-        starts = sorted(forced | set(chosen))
-        if not all(can_start[i] for i in starts):
-            continue
-        bounds = [*starts, len(tokens)]
-        numbers: list[Number] = []
-        for a, b in pairwise(bounds):
-            number = parse_number(" ".join(tokens[a:b]))
-            if number is None:
-                break
-            numbers.append(number)
-        if len(numbers) == n_values:
-            results.append((tuple(starts), numbers))
-            if len(results) >= limit:
-                break
-    return results
+        return None
+    forced = tuple(i for i, s in enumerate(must_start) if s)
+    optional = tuple(i for i, s in enumerate(must_start) if not s and can_start[i])
+    return forced, optional
 
 
 _DECIMALS_RE = re.compile(r"\d[.,]\d")

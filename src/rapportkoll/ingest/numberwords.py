@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Final
 
 _UNITS: Final = {
@@ -69,6 +70,32 @@ NUMBER_WORD_RE: Final = re.compile(
     + r")(?![\wåäö])",
     re.IGNORECASE,
 )
+
+# A whole word in NUMBER_WORD_RE's sense: a maximal run of its word characters.
+_RUN_RE: Final = re.compile(r"(?<![\wåäö])[\wåäö]+", re.IGNORECASE)
+_PLAIN: Final = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_åäöÅÄÖ"
+)
+
+
+def number_words(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, word) of every number word in ``text``, as
+    ``NUMBER_WORD_RE.finditer`` finds them, but looked up in NUMBER_WORDS word by
+    word instead of trying every alternative at every character.
+
+    A match of NUMBER_WORD_RE is a whole run of word characters (its lookarounds
+    say so); a run of plain letters matches exactly when its lower case is a
+    number word; any other run is left to the regex itself (Unicode case rules).
+    """
+    for m in _RUN_RE.finditer(text):
+        run = m.group()
+        if _PLAIN.issuperset(run):
+            if run.lower() not in NUMBER_WORDS:
+                continue
+        elif NUMBER_WORD_RE.fullmatch(run) is None:
+            continue
+        yield m.start(), m.end(), run
+
 
 MONTH_NAMES: Final[tuple[str, ...]] = (
     "januari",

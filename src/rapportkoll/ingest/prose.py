@@ -25,8 +25,8 @@ import pandas as pd
 from rapportkoll.ingest.normalize import fold
 from rapportkoll.ingest.numberwords import (
     ARTICLE_WORDS,
-    NUMBER_WORD_RE,
     month_number,
+    number_words,
     word_value,
 )
 from rapportkoll.ingest.profile import Profile
@@ -465,6 +465,8 @@ def _paragraph_claims(
 def _sentence_claims(
     sentence: str, line_starts: set[int], vocab: _Vocabulary
 ) -> list[_Num]:
+    if not _may_claim(sentence):
+        return []
     words = [(m.start(), m.end(), fold(m.group())) for m in _WORD_RE.finditer(sentence)]
     nums = _numbers(sentence, line_starts, words, vocab)
     nums = _ratios(sentence, nums, words, vocab)
@@ -479,6 +481,19 @@ def _sentence_claims(
     _parts(nums)
     nouns = vocab.count_nouns.counted
     return [n for n in nums if _keep(n, nouns)]
+
+
+_DIGIT: Final = re.compile(r"\d")
+
+
+def _may_claim(sentence: str) -> bool:
+    """Whether the sentence has a digit, a number word or 'samtliga' (most have
+    none, and then no claim: the words need not be folded)."""
+    return (
+        _DIGIT.search(sentence) is not None
+        or next(number_words(sentence), None) is not None
+        or _ALL_RE.search(sentence) is not None
+    )
 
 
 def _keep(num: _Num, nouns: frozenset[str]) -> bool:
@@ -501,10 +516,10 @@ def _numbers(
         num = _digit_number(sentence, m, line_starts, words)
         if num is not None:
             found.append(num)
-    for m in NUMBER_WORD_RE.finditer(sentence):
-        if any(n.start <= m.start() < n.end for n in found):
+    for start, end, word in number_words(sentence):
+        if any(n.start <= start < n.end for n in found):
             continue
-        num = _word_number(sentence, m, words, vocab)
+        num = _word_number(sentence, start, end, word, words, vocab)
         if num is not None:
             found.append(num)
     found.sort(key=lambda n: n.start)
@@ -583,37 +598,38 @@ def _is_not_a_claim(
 
 def _word_number(
     sentence: str,
-    m: re.Match[str],
+    start: int,
+    end: int,
+    word: str,
     words: list[tuple[int, int, str]],
     vocab: _Vocabulary,
 ) -> _Num | None:
-    word = m.group(1)
     value = word_value(word)
     if value is None:
         return None
-    nxt = _word_after(words, m.end())
+    nxt = _word_after(words, end)
     if nxt is not None and month_number(nxt) is not None and nxt != "mars":
         return None
     if word.casefold() in ARTICLE_WORDS:
-        prev = _word_before(words, m.start())
+        prev = _word_before(words, start)
         countable = nxt in {"av", "ar", "har"} or prev == "utom"
         if not countable and nxt is not None:
             # "ett uppdrag som …" names one item; it does not count them
             countable = (
-                nxt in vocab.count_nouns and _word_after_next(words, m.end()) != "som"
+                nxt in vocab.count_nouns and _word_after_next(words, end) != "som"
             )
         if not countable:
             return None
-    unit_m = _UNIT_RE.match(sentence, m.end())
+    unit_m = _UNIT_RE.match(sentence, end)
     unit = UNITS[unit_m.group(1).casefold()] if unit_m else None
-    end = unit_m.end() if unit_m else m.end()
+    end = unit_m.end() if unit_m else end
     kind = "amount" if unit in MONEY_UNITS else ("percent" if unit else "count")
     return _Num(
-        start=m.start(),
+        start=start,
         end=end,
         value=float(value),
         decimals=0,
-        printed=sentence[m.start() : end],
+        printed=sentence[start:end],
         unit=unit,
         word=True,
         kind=kind,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from pydantic import BaseModel
@@ -14,6 +14,8 @@ from rapportkoll.findings import Finding, Severity
 from rapportkoll.model.bundle import Bundle
 from rapportkoll.rules.expr import frame_mask
 from rapportkoll.rules.spec import RuleSpec
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -43,6 +45,9 @@ class RuleContext:
     selections: dict[tuple[str, str | None, str | None], pd.DataFrame] = field(
         default_factory=dict
     )
+    # What rules of a run derive alike from the same rows (pairings, …), shared the
+    # same way; see ``derived``.
+    shared: dict[Hashable, Any] = field(default_factory=dict)
 
     def t(self, sv: str, en: str) -> str:
         """Pick the message in the run's language."""
@@ -60,6 +65,19 @@ class RuleContext:
         # A new object: a rule that adds a column must not change the shared one
         # (copy-on-write keeps the shared columns' values safe as well).
         return selected.copy(deep=False)
+
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()``, made once per run for ``key`` and the rule's own selection.
+
+        Rules of a kind that derive the same thing from the same rows (the same
+        pairing with other parameters to check) share one computation; ``key``
+        must name everything ``build`` depends on besides the rule's table and
+        ``where``. The value is shared: callers must not change it.
+        """
+        full = (self.code, self.spec.table, self.spec.where, key)
+        if full not in self.shared:
+            self.shared[full] = build()
+        return self.shared[full]  # type: ignore[no-any-return]
 
     def _select(self, name: str, own: str | None, where: str | None) -> pd.DataFrame:
         frame = self.joined.get(name)

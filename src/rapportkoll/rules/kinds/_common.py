@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -70,10 +71,14 @@ def uncertain(bundle: Bundle, rows: pd.DataFrame) -> pd.Series:
     lines = {
         (str(f), int(n)) for f, n in zip(issues["file"], issues["line"], strict=True)
     }
-    flags = [
-        (str(f), int(n)) in lines
-        for f, n in zip(rows["file"], rows["line"], strict=True)
-    ]
+    # Only rows of a file with issues can be flagged: look those up one by one.
+    files = {f for f, _ in lines}
+    flags = np.zeros(len(rows), dtype=bool)
+    (maybe,) = np.nonzero(rows["file"].astype(str).isin(files).to_numpy())
+    for i, f, n in zip(
+        maybe, rows["file"].iloc[maybe], rows["line"].iloc[maybe], strict=True
+    ):
+        flags[i] = (str(f), int(n)) in lines
     return pd.Series(flags, index=rows.index, dtype=bool)
 
 
@@ -105,3 +110,20 @@ def reports_with_issues(bundle: Bundle, table: str) -> set[str]:
     if issues.empty:
         return set()
     return set(issues.loc[issues["table"] == table, "report"].astype(str))
+
+
+def records(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows as dicts (``to_dict('records')`` without its per-cell boxing)."""
+    names = list(rows.columns)
+    columns = [_plain_values(rows[c]) for c in names]
+    return [
+        dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)
+    ]
+
+
+def _plain_values(column: pd.Series) -> list[Any]:
+    """Python values of a column; an empty cell of a nullable integer is None."""
+    values = column.tolist()
+    if isinstance(column.dtype, pd.api.extensions.ExtensionDtype):
+        return [None if v is pd.NA else v for v in values]
+    return values

@@ -38,15 +38,16 @@ from __future__ import annotations
 
 from itertools import pairwise
 from pathlib import PurePosixPath
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
 
 from rapportkoll.model.text import fold
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.kinds._common import first_str
+from rapportkoll.rules.kinds._common import first_str, records
 from rapportkoll.rules.kinds.conditional import describe
 from rapportkoll.rules.registry import RuleKind
 
@@ -81,17 +82,11 @@ def _pairs(rows: pd.DataFrame, threshold: float, scope: str) -> list[Pair]:
     reports = rows.drop_duplicates("report").sort_values(["period_end", "report"])[
         ["report", "organisation", "period_start", "period_end", "file"]
     ]
-    if scope == "same":
-        org = reports["organisation"].fillna("").map(fold)
-    elif scope == "folder":
-        org = reports["file"].map(lambda f: str(PurePosixPath(str(f)).parent))
-    else:
-        org = pd.Series("", index=reports.index)
     by_report: dict[Any, list[Row]] = {}
-    for rec in cast(list[Row], rows.to_dict("records")):
+    for rec in records(rows):
         by_report.setdefault(rec["report"], []).append(rec)
     out: list[Pair] = []
-    for _, group in reports.groupby(org):
+    for _, group in reports.groupby(scope_of(reports, scope)):
         tiers: dict[str, list[Any]] = {}
         for doc in group.itertuples(index=False):
             tiers.setdefault(first_str(doc.period_end), []).append(doc)
@@ -100,18 +95,45 @@ def _pairs(rows: pd.DataFrame, threshold: float, scope: str) -> list[Pair]:
             starts = {doc.report: first_str(doc.period_start) for doc in after}
             titles = [fold(str(t["title"])) for t in later]
             first_start = first_str(after[0].period_start)
-            for doc in before:
-                for item in by_report.get(doc.report, []):
-                    match = process.extractOne(
-                        fold(str(item["title"])),
-                        titles,
-                        scorer=fuzz.token_sort_ratio,
-                        score_cutoff=threshold,
-                    )
-                    found = later[match[2]] if match else None
-                    start = starts[found["report"]] if found else first_start
-                    out.append((item, found, start))
+            items = [item for doc in before for item in by_report.get(doc.report, [])]
+            queries = [fold(str(item["title"])) for item in items]
+            for item, match in zip(
+                items, best_matches(queries, titles, threshold), strict=True
+            ):
+                found = later[match] if match is not None else None
+                start = starts[found["report"]] if found else first_start
+                out.append((item, found, start))
     return out
+
+
+def best_matches(
+    queries: list[str], choices: list[str], threshold: float
+) -> list[int | None]:
+    """Per query, the first choice scoring highest (token sort ratio) and at least
+    ``threshold``, or None: ``process.extractOne`` for all queries in one call."""
+    if not queries or not choices:
+        return [None] * len(queries)
+    scores = process.cdist(
+        queries,
+        choices,
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=threshold,
+        dtype=np.float64,
+    )
+    best = scores.argmax(axis=1)
+    good = scores[np.arange(len(queries)), best] >= threshold
+    return [int(b) if g else None for b, g in zip(best, good, strict=True)]
+
+
+def scope_of(rows: pd.DataFrame, scope: str) -> pd.Series:
+    """Each row's scope: its organisation (folded), its folder, or one for all."""
+    if scope == "same":
+        names = rows["organisation"].fillna("")
+        return names.map({n: fold(n) for n in names.unique()})
+    if scope == "folder":
+        files = rows["file"]
+        return files.map({f: str(PurePosixPath(str(f)).parent) for f in files.unique()})
+    return pd.Series("", index=rows.index)
 
 
 def run(ctx: RuleContext) -> KindResult:
@@ -122,7 +144,12 @@ def run(ctx: RuleContext) -> KindResult:
     if rows.empty or rows["report"].nunique() < 2:
         return ctx.result
     decisions = _Decisions(rows, p)
-    for before, after, later_start in _pairs(rows, p.min_similarity, p.organisation):
+    # The checks of one selection pair the same items: pair them once per run.
+    pairs = ctx.derived(
+        ("pairs", p.min_similarity, p.organisation),
+        lambda: _pairs(rows, p.min_similarity, p.organisation),
+    )
+    for before, after, later_start in pairs:
         if after is None:
             due = first_str(before["slutdatum"])
             if (
@@ -151,7 +178,8 @@ class _Decisions:
     """The items of ``decided_in`` reports, looked up by period range.
 
     Built once per run: the rows of deciding reports and their folded titles, with
-    the titles of each (start, end) range kept once computed.
+    the distinct titles of each (start, end) range kept once computed, and each
+    answer kept per range and title (items of many reports share titles).
     """
 
     def __init__(self, rows: pd.DataFrame, p: Params) -> None:
@@ -160,26 +188,32 @@ class _Decisions:
         self.ends = decided["period_end"].astype(str)
         self.titles = decided["title"].astype(str)
         self.ranges: dict[tuple[str, str], list[str]] = {}
+        self.answers: dict[tuple[str, str, str], bool] = {}
 
     def between(self, before: Row, after: Row) -> bool:
-        """A ``decided_in`` report between the two lists this item (a decided move)."""
+        """A ``decided_in`` report between the two lists this item (a decided move).
+
+        Any report of the run counts (a kommunstyrelse's verksamhetsberättelse
+        decides its förvaltning's deadlines).
+        """
         if not self.p.decided_in:
             return False
         key = first_str(before["period_end"]), first_str(after["period_end"])
-        titles = self.ranges.get(key)
-        if titles is None:
-            start, end = key
-            inside = (self.ends >= start) & (self.ends <= end)
-            titles = self.ranges[key] = [fold(t) for t in self.titles[inside]]
-        if not titles:
-            return False
-        match = process.extractOne(
-            fold(str(after["title"])),
-            titles,
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=self.p.min_similarity,
-        )
-        return match is not None
+        title = fold(str(after["title"]))
+        known = self.answers.get((*key, title))
+        if known is None:
+            titles = self.ranges.get(key)
+            if titles is None:
+                titles = self.ranges[key] = self._titles(*key)
+            known = self.answers[(*key, title)] = (
+                best_matches([title], titles, self.p.min_similarity)[0] is not None
+            )
+        return known
+
+    def _titles(self, start: str, end: str) -> list[str]:
+        """The distinct folded titles of the deciding reports in the range."""
+        inside = (self.ends >= start) & (self.ends <= end)
+        return list(dict.fromkeys(fold(t) for t in self.titles[inside]))
 
 
 def _ref(row: Row) -> str:

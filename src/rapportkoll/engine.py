@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -89,6 +89,7 @@ def _run_one(
     lang: str,
     joined: dict[str, pd.DataFrame] | None = None,
     selections: dict[tuple[str, str | None, str | None], pd.DataFrame] | None = None,
+    shared: dict[Hashable, Any] | None = None,
 ) -> tuple[KindResult, str | None]:
     ctx = RuleContext(
         bundle,
@@ -99,6 +100,7 @@ def _run_one(
         rule_dir=str(Path(rule.file).parent),
         joined={} if joined is None else joined,
         selections={} if selections is None else selections,
+        shared={} if shared is None else shared,
     )
     try:
         return rule.kind.run(ctx), None
@@ -118,11 +120,12 @@ def run_rules(
     timings: dict[str, float] = {}
     joined: dict[str, pd.DataFrame] = {}
     selections: dict[tuple[str, str | None, str | None], pd.DataFrame] = {}
+    shared: dict[Hashable, Any] = {}
     for rule in rules:
         if not rule.spec.enabled:
             continue
         t0 = time.perf_counter()
-        result, error = _run_one(bundle, rule, lang, joined, selections)
+        result, error = _run_one(bundle, rule, lang, joined, selections, shared)
         timings[rule.kind.code] = (
             timings.get(rule.kind.code, 0.0) + time.perf_counter() - t0
         )

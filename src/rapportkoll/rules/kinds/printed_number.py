@@ -68,8 +68,14 @@ def run(ctx: RuleContext) -> KindResult:
     if p.check == "percent_sign":
         _percent_signs(ctx, p, rows)
         return ctx.result
-    for _, group in rows.groupby(p.group_by, dropna=False, sort=True):
-        _separators(ctx, p, group)
+    seps = _separators_of(rows)
+    keys = [rows[g] for g in p.group_by]
+    commas = (seps == ",").groupby(keys, dropna=False).transform("sum")
+    points = (seps == ".").groupby(keys, dropna=False).transform("sum")
+    ctx.count(rows.drop_duplicates(p.group_by)["report"])
+    mixed = (commas > 0) & (points > 0)
+    for _, group in rows[mixed].groupby(p.group_by, dropna=False, sort=True):
+        _separators(ctx, p, group, seps[group.index])
     return ctx.result
 
 
@@ -85,18 +91,25 @@ def _separator(printed: object, decimals: object) -> str:
     return found.group(1) if found else ""
 
 
-def _separators(ctx: RuleContext, p: Params, group: pd.DataFrame) -> None:
-    seps = pd.Series(
-        [
-            _separator(t, d)
-            for t, d in zip(group["printed"], group["decimals"], strict=True)
-        ],
-        index=group.index,
-    )
+def _separators_of(rows: pd.DataFrame) -> pd.Series:
+    """Each row's decimal separator (``_separator``), for all rows at once."""
+    decimals = rows["decimals"]
+    if not pd.api.types.is_integer_dtype(decimals.dtype):
+        return pd.Series(
+            [_separator(t, d) for t, d in zip(rows["printed"], decimals, strict=True)],
+            index=rows.index,
+            dtype=object,
+        )
+    found = rows["printed"].map(str).str.extract(_DECIMAL, expand=False)
+    seps = found.astype(object).where(found.notna(), "")
+    return seps.where(~(decimals.notna() & (decimals <= 0)).to_numpy(bool), "")
+
+
+def _separators(
+    ctx: RuleContext, p: Params, group: pd.DataFrame, seps: pd.Series
+) -> None:
+    """A finding for a group printing decimals with both separators."""
     commas, points = int((seps == ",").sum()), int((seps == ".").sum())
-    ctx.count(group["report"].iloc[:1])
-    if not commas or not points:
-        return
     minority = "." if points < commas or (points == commas) else ","
     odd = group[seps == minority].sort_values("line")
     examples = fmt.capped([f"«{x}»" for x in odd["printed"].astype(str)], 3, ctx.lang)

@@ -28,7 +28,9 @@ Example finding:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
@@ -38,7 +40,7 @@ from rapportkoll.model.text import fold
 from rapportkoll.rules import fmt
 from rapportkoll.rules.catalogue import load_catalogue
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.kinds._common import as_int, first_str, uncertain
+from rapportkoll.rules.kinds._common import as_int, first_str, records, uncertain
 from rapportkoll.rules.kinds._wide import widen
 from rapportkoll.rules.registry import RuleKind
 
@@ -86,13 +88,13 @@ def run(ctx: RuleContext) -> KindResult:
     wide = wide.merge(meta, on=key, how="left")
     pairs = _directions(ctx, p)
     ctx.count(wide["report"])
-    for _, row in wide.iterrows():
+    for row in records(wide):
         _check(ctx, p, row, pairs)
     return ctx.result
 
 
 def _check(
-    ctx: RuleContext, p: Params, row: pd.Series, pairs: list[tuple[str, str]]
+    ctx: RuleContext, p: Params, row: Mapping[str, Any], pairs: list[tuple[str, str]]
 ) -> None:
     bedomning = first_str(row.get("bedomning"))
     target, forecast = row.get(p.target), row.get(p.forecast)
@@ -155,7 +157,9 @@ def _check(
     )
 
 
-def _unknown_direction(ctx: RuleContext, p: Params, row: pd.Series, line: int) -> None:
+def _unknown_direction(
+    ctx: RuleContext, p: Params, row: Mapping[str, Any], line: int
+) -> None:
     better_sv = "högre" if p.default_direction == "higher" else "lägre"
     ctx.add(
         message=ctx.t(
@@ -175,7 +179,7 @@ def _unknown_direction(ctx: RuleContext, p: Params, row: pd.Series, line: int) -
 
 def _add(
     ctx: RuleContext,
-    row: pd.Series,
+    row: Mapping[str, Any],
     line: int,
     what: str,
     expected: str,

@@ -31,6 +31,8 @@ _SWEDISH = set("åäöÅÄÖ")
 # Clean Swedish prose has about 2-3 % å/ä/ö among its letters; OCR'd text far less.
 _CLEAN_DIACRITIC_RATE = 0.012
 _PIPE_LINE_RATE = 0.03
+# Comfortably above the clean rate, so no rounding can make the signal positive.
+_CLEARLY_CLEAN = 1.01 * _CLEAN_DIACRITIC_RATE
 
 
 def detect_fraction(source: Source, profile: Profile) -> float:
@@ -56,10 +58,14 @@ def _fraction(text: str, profile: Profile) -> float:
 
 def ocr_likeness(source: Source) -> float:
     """0..1: how much the text looks OCR'd (few å/ä/ö, '|' cell separators)."""
-    letters = sum(map(str.isalpha, source.text))
+    text = source.text
+    accented = sum(map(text.count, _SWEDISH))
+    if "|" not in text and accented > _CLEARLY_CLEAN * len(text):
+        return 0.0  # over the clean rate even among all characters, letters or not
+    letters = sum(map(str.isalpha, text))
     if letters == 0:
         return 0.0
-    swedish = sum(map(source.text.count, _SWEDISH)) / letters
+    swedish = accented / letters
     no_diacritics = max(0.0, 1.0 - swedish / _CLEAN_DIACRITIC_RATE)
     lines = [line for line in source.lines if line.strip()]
     pipes = sum("|" in line for line in lines) / max(1, len(lines))

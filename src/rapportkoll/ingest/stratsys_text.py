@@ -12,6 +12,7 @@ The PDF text extraction this reader serves has three habits the code relies on:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -53,30 +54,66 @@ def fold_same_length(text: str) -> str:
 
 @dataclass(frozen=True)
 class Span:
-    """Text joined from source lines, with the source line of every character."""
+    """Text joined from source lines, with the source line of every character.
+
+    The lines are kept per run of characters from one line: run i starts at offset
+    ``starts[i]`` (the first at 0, in increasing order) and comes from source line
+    ``numbers[i]``; an empty text has no runs.
+    """
 
     text: str
-    lines: tuple[int, ...]
+    starts: tuple[int, ...] = ()
+    numbers: tuple[int, ...] = ()
 
     def line_at(self, offset: int) -> int:
-        if not self.lines:
+        """The source line of the character at ``offset`` (clamped into the text)."""
+        if not self.text:
             return 0
-        return self.lines[max(0, min(offset, len(self.lines) - 1))]
+        offset = max(0, min(offset, len(self.text) - 1))
+        return self.numbers[bisect.bisect_right(self.starts, offset) - 1]
 
     def slice(self, start: int, end: int) -> Span:
-        return Span(self.text[start:end], self.lines[start:end])
+        begin, stop, _ = slice(start, end).indices(len(self.text))
+        if stop <= begin:
+            return Span("")
+        first = bisect.bisect_right(self.starts, begin) - 1
+        runs = [(0, self.numbers[first])]
+        for at, number in zip(
+            self.starts[first + 1 :], self.numbers[first + 1 :], strict=True
+        ):
+            if at >= stop:
+                break
+            runs.append((at - begin, number))
+        return Span(self.text[begin:stop], *_unzip(runs))
 
     @classmethod
     def join(cls, parts: Sequence[Span], sep: str = " ") -> Span:
+        """The parts joined by ``sep``; a separator belongs to the line of the
+        character before it (or, with none yet, of the next part's first)."""
         text: list[str] = []
-        lines: list[int] = []
+        runs: list[tuple[int, int]] = []
+        length = 0
+        last = 0  # the line of the last character so far
         for i, part in enumerate(parts):
             if i and sep:
+                last = last if length else part.line_at(0)
+                runs.append((length, last))
                 text.append(sep)
-                lines.extend([lines[-1] if lines else part.line_at(0)] * len(sep))
+                length += len(sep)
+            runs.extend(
+                (length + at, number)
+                for at, number in zip(part.starts, part.numbers, strict=True)
+            )
+            if part.text:
+                last = part.line_at(len(part.text) - 1)
             text.append(part.text)
-            lines.extend(part.lines)
-        return cls("".join(text), tuple(lines))
+            length += len(part.text)
+        return cls("".join(text), *_unzip(runs))
+
+
+def _unzip(runs: list[tuple[int, int]]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Run starts and line numbers as two tuples."""
+    return tuple(at for at, _ in runs), tuple(number for _, number in runs)
 
 
 @dataclass(frozen=True)
@@ -176,17 +213,20 @@ def _block(lines: Sequence[Line]) -> Block:
     """One block of ``lines``: bodies joined with a space after a soft line end (the
     space belongs to the line before it), without one after a break inside a word."""
     text: list[str] = []
-    numbers: list[int] = []
+    starts: list[int] = []
+    length = 0
     for i, line in enumerate(lines):
         if i and lines[i - 1].soft_end:
             text.append(" ")
-            numbers.append(lines[i - 1].number)
+            length += 1
+        starts.append(length)
         text.append(line.body)
-        numbers.extend([line.number] * len(line.body))
+        length += len(line.body)
+    numbers = tuple(x.number for x in lines)
     return Block(
-        numbers=tuple(x.number for x in lines),
+        numbers=numbers,
         bodies=tuple(x.body for x in lines),
-        span=Span("".join(text), tuple(numbers)),
+        span=Span("".join(text), tuple(starts), numbers),
         page_start=lines[0].page_start,
     )
 

@@ -156,98 +156,100 @@ class Reading:
         )
 
 
-@lru_cache(maxsize=4096)
-def _group_options(
-    group: tuple[Token, ...], max_cells: int
-) -> tuple[tuple[Cell, ...], ...]:
-    """Every way to read one group as 1..``max_cells`` cells (fewest cells first)."""
-    # A row is read once per split between label and values, and again when its
-    # columns' units are known: the same groups come back.
-    texts = tuple(t.text for t in group)
-    options: list[tuple[Cell, ...]] = []
-    for k in range(1, min(len(texts), max_cells) + 1):
-        for starts, numbers in _segment(texts, k):
-            cells = _anchor(starts, numbers, group)
-            if cells is not None:
-                options.append(cells)
-    return tuple(options)
-
-
 # Seven six-digit amounts in one space-grouped run have ~800 segmentations; the
 # true one must be among those the table's relations choose from.
 SEGMENT_LIMIT = 2048
 
+# One way to read a group: the index of each number's first token, and the numbers.
+Segmentation = tuple[tuple[int, ...], tuple[Number, ...]]
+
 
 @lru_cache(maxsize=4096)
-def _segment(
-    texts: tuple[str, ...], k: int
-) -> list[tuple[tuple[int, ...], list[Number]]]:
+def _group_segmentations(
+    texts: tuple[str, ...], max_cells: int
+) -> tuple[Segmentation, ...]:
+    """Every way to read one group as 1..``max_cells`` numbers (fewest first),
+    without a leading zero group ('0 400' is two cells, not one)."""
     # Rows repeat the same printed groups (zeros, dashes, common amounts).
-    return segment(texts, k, limit=SEGMENT_LIMIT)
+    options: list[Segmentation] = []
+    for k in range(1, min(len(texts), max_cells) + 1):
+        for starts, numbers in segment(texts, k, limit=SEGMENT_LIMIT):
+            if not _leading_zero_group(starts, texts):
+                options.append((starts, tuple(numbers)))
+    return tuple(options)
 
 
-def _anchor(
-    starts: Sequence[int], numbers: Sequence[Number], group: Sequence[Token]
-) -> tuple[Cell, ...] | None:
-    """Attach each number to its first token; reject a leading zero group ('0 400')."""
-    ends = [*starts[1:], len(group)]
-    cells: list[Cell] = []
-    for i, j, number in zip(starts, ends, numbers, strict=True):
-        if j - i > 1 and group[i].text.lstrip("-−–‒+") == "0":
-            return None
-        cells.append(Cell(number, group[i].start))
-    return tuple(cells)
+def _leading_zero_group(starts: Sequence[int], texts: Sequence[str]) -> bool:
+    ends = (*starts[1:], len(texts))
+    return any(
+        j - i > 1 and texts[i].lstrip("-−–‒+") == "0"
+        for i, j in zip(starts, ends, strict=True)
+    )
+
+
+def _anchor(option: Segmentation, group: Sequence[Token]) -> tuple[Cell, ...]:
+    """The cells of one segmentation, each at its first token."""
+    starts, numbers = option
+    return tuple(
+        Cell(number, group[i].start) for i, number in zip(starts, numbers, strict=True)
+    )
 
 
 @dataclass(frozen=True)
 class _Combo:
-    """One digit grouping of a run: the cells between each pair of slots, the
-    whitespace evidence per slot and how many empty cells fill the row."""
+    """One digit grouping of a run (a segmentation per group) and how many empty
+    cells it leaves to fill the row."""
 
-    parts: tuple[tuple[Cell, ...], ...]
-    evidence: tuple[int, ...]
+    grouped: tuple[Segmentation, ...]
     empties: int
 
 
-def _combos(run: CellRun, n_columns: int, traced: bool) -> list[_Combo]:
+def _combos(run: CellRun, n_columns: int) -> list[_Combo]:
     """The digit groupings of ``run`` (at most ``MAX_COMBINATIONS``, in product
     order) that leave no more cells than columns."""
     # Every other group takes at least one cell, so a group can take at most this
     # many: readings with more cells than columns are never kept.
     max_cells = n_columns - (len(run.groups) - 1)
-    options = [_group_options(g, max_cells) for g in run.groups]
+    options = [
+        _group_segmentations(tuple(t.text for t in g), max_cells) for g in run.groups
+    ]
     if any(not o for o in options):
         return []
     out: list[_Combo] = []
     for grouped in itertools.islice(itertools.product(*options), MAX_COMBINATIONS):
-        if traced:
-            parts, evidence = grouped, run.empties
-        else:
-            parts = tuple((c,) for g in grouped for c in g)
-            evidence = (0,) * (len(parts) + 1)
-        empties = n_columns - sum(len(p) for p in parts)
+        empties = n_columns - sum(len(numbers) for _, numbers in grouped)
         if empties >= 0:
-            out.append(_Combo(parts, evidence, empties))
+            out.append(_Combo(grouped, empties))
     return out
 
 
-def _penalty(combo: _Combo, traced: bool) -> int:
-    """The least contradiction of the whitespace a placement of the combo's empty
-    cells can reach: each empty cell more or fewer than the evidence costs one."""
-    return abs(combo.empties - sum(combo.evidence)) if traced else 0
+def _parts(
+    combo: _Combo, run: CellRun, traced: bool
+) -> tuple[tuple[tuple[Cell, ...], ...], tuple[int, ...]]:
+    """The combo's cells between each pair of slots, and the whitespace evidence
+    per slot. Untraced, every cell stands alone between slots with no evidence."""
+    parts = tuple(
+        _anchor(option, group)
+        for option, group in zip(combo.grouped, run.groups, strict=True)
+    )
+    if traced:
+        return parts, run.empties
+    singles = tuple((c,) for part in parts for c in part)
+    return singles, (0,) * (len(singles) + 1)
 
 
-def _placements(combo: _Combo, traced: bool) -> Iterator[tuple[int, ...]]:
-    """The placements of the combo's empty cells into its slots that reach its
-    least penalty, in lexicographic order. Traced, that is the evidence with
+def _placements(
+    evidence: Sequence[int], total: int, traced: bool
+) -> Iterator[tuple[int, ...]]:
+    """The placements of ``total`` empty cells into the slots that contradict the
+    ``evidence`` least, in lexicographic order. Traced, that is the evidence with
     cells only added (or only removed) slot by slot; untraced, any placement."""
-    evidence, total = combo.evidence, combo.empties
     if not traced:
         low, high = (0,) * len(evidence), (total,) * len(evidence)
     elif total >= sum(evidence):
-        low, high = evidence, tuple(e + total for e in evidence)
+        low, high = tuple(evidence), tuple(e + total for e in evidence)
     else:
-        low, high = (0,) * len(evidence), evidence
+        low, high = (0,) * len(evidence), tuple(evidence)
     return _spread(total, low, high)
 
 
@@ -278,16 +280,21 @@ def readings(
     ``full_only`` keeps only the readings with no empty cell (the same ones, in
     the same order, as filtering the full list), without enumerating the rest.
     """
-    combos = _combos(run, n_columns, traced)
+    combos = _combos(run, n_columns)
     if not combos:
         return []
-    best = min(_penalty(c, traced) for c in combos)
+    # The least contradiction a combo's empty cells can reach: each empty cell
+    # more or fewer than the whitespace shows costs one.
+    evidence = sum(run.empties)
+    penalties = [abs(c.empties - evidence) if traced else 0 for c in combos]
+    best = min(penalties)
     out: list[Reading] = []
-    for combo in combos:
-        if _penalty(combo, traced) != best or (full_only and combo.empties):
+    for combo, penalty in zip(combos, penalties, strict=True):
+        if penalty != best or (full_only and combo.empties):
             continue
-        for place in _placements(combo, traced):
-            out.append(Reading(_assemble(place, combo.parts), best))
+        parts, slots = _parts(combo, run, traced)
+        for place in _placements(slots, combo.empties, traced):
+            out.append(Reading(_assemble(place, parts), best))
     return out
 
 

@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapportkoll.ingest.cells import (
-    CellRun,
     Choice,
     Reading,
     Relation,
@@ -44,11 +43,13 @@ def _fits_any(reading: Reading) -> bool:
 class RowReadings:
     """The possible readings of a row, enumerated only as far as they are needed.
 
-    ``runs`` holds one cell run per split between label and values, the split
-    taking fewest of the label's trailing numbers as values first.
+    ``splits`` are the indices into ``tokens`` where the values may begin, the
+    split taking fewest of the label's trailing numbers as values first.
     """
 
-    runs: tuple[CellRun, ...]
+    text: str
+    tokens: tuple[Token, ...]
+    splits: tuple[int, ...]
     columns: int
     traced: bool
 
@@ -56,13 +57,20 @@ class RowReadings:
         """The readings that ``fit``: the full rows of the first split that has
         any win; with no full reading every partial one stays a candidate for the
         table-level checks."""
-        for run in self.runs:
-            full = [r for r in self._readings(run, full_only=True) if fits(r)]
+        for k in self.splits:
+            full = [r for r in self._readings(k, full_only=True) if fits(r)]
             if full:
                 return full
-        return [r for run in self.runs for r in self._readings(run) if fits(r)]
+        return [r for k in self.splits for r in self._readings(k) if fits(r)]
 
-    def _readings(self, run: CellRun, *, full_only: bool = False) -> list[Reading]:
+    def _readings(self, k: int, *, full_only: bool = False) -> list[Reading]:
+        run = cell_run(
+            self.text,
+            self.tokens[k:],
+            (self.tokens[k - 1].end if k else 0, len(self.text)),
+            open_start=k == 0,
+            open_end=True,
+        )
         return readings(run, self.columns, traced=self.traced, full_only=full_only)
 
 
@@ -79,22 +87,29 @@ class FinanceRow:
 
 def parse_finance(ctx: Context, first_line: int) -> None:
     """Find every profile finance table at or after ``first_line`` and read it."""
+    # Each table's heading and end are searched for in the same lines, folded once.
+    keys = [
+        None if line is None or line.number < first_line else folded(line.body)
+        for line in ctx.lines
+    ]
     for table in ctx.vocab.profile.finance_tables:
-        head = _find_line(ctx, table.heading, first_line, len(ctx.lines) + 1)
+        head = _find_line(keys, table.heading, first_line, len(ctx.lines) + 1)
         if head is None:
             continue
-        stop = _find_line(ctx, table.end, head + 1, len(ctx.lines) + 1)
+        stop = _find_line(keys, table.end, head + 1, len(ctx.lines) + 1)
         rows = _read_rows(ctx, table, head, stop or len(ctx.lines) + 1)
         _emit(ctx, table, rows)
 
 
 def _find_line(
-    ctx: Context, phrases: Sequence[str], start: int, stop: int
+    keys: Sequence[str | None], phrases: Sequence[str], start: int, stop: int
 ) -> int | None:
+    """The first line number in ``start``..``stop`` whose folded text (``keys``,
+    one per line) starts with one of ``phrases``."""
     wanted = [folded(p) for p in phrases]
     for number in range(start, stop):
-        line = ctx.lines[number - 1]
-        if line is not None and any(folded(line.body).startswith(w) for w in wanted):
+        key = keys[number - 1]
+        if key is not None and any(key.startswith(w) for w in wanted):
             return number
     return None
 
@@ -167,18 +182,8 @@ def _row_readings(
     text) shows empty cells as extra spaces; a line without it (an embedded sheet)
     drops empty cells without trace, and its label may end in numbers ('Höjdfordon
     2025'), so every split between label and values is a candidate."""
-    splits = [first] if line.soft_end else list(range(first, len(tokens)))
-    runs = tuple(
-        cell_run(
-            line.body,
-            tokens[k:],
-            (tokens[k - 1].end if k else 0, len(line.body)),
-            open_start=k == 0,
-            open_end=True,
-        )
-        for k in splits
-    )
-    return RowReadings(runs, n, traced=line.soft_end)
+    splits = (first,) if line.soft_end else tuple(range(first, len(tokens)))
+    return RowReadings(line.body, tuple(tokens), splits, n, traced=line.soft_end)
 
 
 def _label(line: Line, choice: Choice, first_value: Token) -> str:

@@ -15,15 +15,16 @@ import importlib
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
-
-import pandas as pd
+from typing import Final
 
 from rapportkoll.ingest.profile import Profile, available_profiles, get_profile
 from rapportkoll.ingest.reader import TextReader
 from rapportkoll.ingest.source import Limits, Source, read_source, report_id
 from rapportkoll.model.bundle import Bundle, TableBuilder
 from rapportkoll.model.errors import UserError
+from rapportkoll.model.tables import TABLES, Row
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 PDF_SUFFIXES = {".pdf"}
@@ -114,22 +115,29 @@ def read_text_source(source: Source, options: ReadOptions) -> Bundle:
 
 def with_prose_claims(bundle: Bundle, profile: Profile | None) -> Bundle:
     """Add claims from ``text_lines``, skipping lines the reader already claimed."""
-    from rapportkoll.ingest.prose import extract_claims
+    from rapportkoll.ingest.prose import claim_rows
 
-    lines = bundle.table("text_lines")
-    if not len(lines):
+    lines = bundle.rows("text_lines")
+    if not lines:
         return bundle
-    own = bundle.table("claims")
-    if len(own):
-        claimed = pd.MultiIndex.from_frame(own[["report", "file", "line"]])
-        keys = pd.MultiIndex.from_frame(lines[["report", "file", "line"]])
-        lines = lines[~keys.isin(claimed)]
-    found = extract_claims(lines, profile)
-    if not len(found):
-        return bundle
-    merged = pd.concat([own, found], ignore_index=True) if len(own) else found
-    bundle.tables["claims"] = merged
+    own = bundle.rows("claims")
+    if own:
+        claimed = set(map(_CLAIM_KEY, own))
+        lines = [row for row in lines if _LINE_KEY(row) not in claimed]
+    found = claim_rows(lines, profile)
+    if found:
+        bundle.set_rows("claims", own + found)
     return bundle
+
+
+def _key(table: str) -> Callable[[Row], tuple[object, ...]]:
+    """A row's (report, file, line)."""
+    positions = map(TABLES[table].position, ("report", "file", "line"))
+    return itemgetter(*positions)
+
+
+_CLAIM_KEY: Final = _key("claims")
+_LINE_KEY: Final = _key("text_lines")
 
 
 def find_reports(paths: list[Path]) -> list[ReportTask]:
@@ -249,6 +257,21 @@ def read_paths(paths: list[Path], options: ReadOptions | None = None) -> Bundle:
     if options.jobs > 1 and len(tasks) > 1:
         workers = min(options.jobs, len(tasks))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            # Merged as they arrive: a report's frames are freed once merged.
-            return Bundle.merge(pool.map(read_task, tasks, [options] * len(tasks)))
+            # Merged as they arrive (in order): a report's rows are freed once merged.
+            results = pool.map(
+                read_task,
+                tasks,
+                [options] * len(tasks),
+                chunksize=pool_chunksize(len(tasks), workers),
+            )
+            return Bundle.merge(results)
     return Bundle.merge(read_task(task, options) for task in tasks)
+
+
+def pool_chunksize(tasks: int, workers: int) -> int:
+    """Reports sent to a worker at a time: few round trips for thousands of small
+    reports, yet enough chunks (~8 per worker) that no worker idles at the end."""
+    return max(1, min(MAX_CHUNKSIZE, tasks // (workers * 8)))
+
+
+MAX_CHUNKSIZE = 16

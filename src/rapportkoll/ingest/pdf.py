@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from rapportkoll.ingest.source import MAX_LINE_CHARS, Source
 from rapportkoll.model.bundle import Bundle
 from rapportkoll.model.errors import UserError
+from rapportkoll.model.tables import TABLES, Row
 
 if TYPE_CHECKING:
     from rapportkoll.ingest.discover import ReadOptions
@@ -103,15 +104,24 @@ def page_of(line: int, starts: list[int]) -> int:
 
 def with_pages(bundle: Bundle, starts: list[int]) -> Bundle:
     """Fill empty ``sheet`` cells with "page N" from each row's line."""
-    for name, frame in bundle.tables.items():
-        if not len(frame) or "sheet" not in frame.columns:
-            continue
-        pages = frame["line"].map(lambda n: f"page {page_of(int(n), starts)}")
-        empty = frame["sheet"].isna()
-        frame = frame.copy()
-        frame["sheet"] = frame["sheet"].where(~empty, pages).astype(object)
-        bundle.tables[name] = frame
+    for name in bundle.names():
+        spec = TABLES[name]
+        sheet, line = spec.position("sheet"), spec.position("line")
+        rows = bundle.rows(name)
+        bundle.set_rows(name, [_paged(row, sheet, line, starts) for row in rows])
     return bundle
+
+
+def _paged(row: Row, sheet: int, line: int, starts: list[int]) -> Row:
+    if not _empty(row[sheet]):
+        return row
+    cells = list(row)
+    cells[sheet] = f"page {page_of(int(row[line]), starts)}"
+    return tuple(cells)
+
+
+def _empty(cell: object) -> bool:
+    return cell is None or (isinstance(cell, float) and cell != cell)
 
 
 __all__ = ["page_of", "pdf_pages", "read_pdf", "with_pages"]

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Final
 
 import pandas as pd
@@ -31,7 +32,7 @@ from rapportkoll.ingest.numberwords import (
 )
 from rapportkoll.ingest.profile import Profile
 from rapportkoll.ingest.vocabulary import per_profile
-from rapportkoll.model.tables import TABLES
+from rapportkoll.model.tables import TABLES, Row
 
 # --- vocabulary of the language (not of a template) ---------------------------------
 
@@ -232,21 +233,21 @@ class _Num:
 
 
 def extract_claims(text_lines: pd.DataFrame, profile: Profile | None) -> pd.DataFrame:
-    """Claims (rows of the canonical ``claims`` table) stated in ``text_lines``."""
+    """The canonical ``claims`` table of what a ``text_lines`` frame states."""
+    columns = list(TABLES["text_lines"].columns)
+    lines = text_lines.reindex(columns=columns).itertuples(index=False, name=None)
+    return TABLES["claims"].frame(claim_rows(list(lines), profile))
+
+
+def claim_rows(text_lines: Iterable[Row], profile: Profile | None) -> list[Row]:
+    """Claims (rows of the canonical ``claims`` table) stated in ``text_lines`` rows."""
     vocab = _Vocabulary.from_profile(profile)
-    rows: list[dict[str, Any]] = []
+    columns = TABLES["claims"].columns
+    rows: list[Row] = []
     for paragraph in _paragraphs(text_lines):
-        rows.extend(_paragraph_claims(paragraph, vocab))
-    return _frame(rows)
-
-
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    spec = TABLES["claims"]
-    empty = spec.empty()
-    frame = pd.DataFrame.from_records(rows, columns=list(spec.columns))
-    for column in spec.columns:
-        frame[column] = frame[column].astype(empty[column].dtype)
-    return frame
+        for claim in _paragraph_claims(paragraph, vocab):
+            rows.append(tuple(map(claim.get, columns)))
+    return rows
 
 
 _Phrases = tuple[tuple[re.Pattern[str], Any], ...]
@@ -367,19 +368,23 @@ def ocr_pattern(phrase: str) -> str:
 # --- paragraphs and sentences --------------------------------------------------------
 
 
-def _paragraphs(frame: pd.DataFrame) -> list[_Paragraph]:
+_LINE_FIELDS: Final = itemgetter(
+    *map(
+        TABLES["text_lines"].position,
+        ("report", "file", "line", "sheet", "text", "section"),
+    )
+)
+
+
+def _paragraphs(rows: Iterable[Row]) -> list[_Paragraph]:
     out: list[_Paragraph] = []
     current: _Paragraph | None = None
     prev: tuple[Any, ...] | None = None
-    for rec in frame.to_dict("records"):
-        text = str(rec.get("text") or "")
-        key = (
-            rec["report"],
-            rec["file"],
-            _cell(rec.get("sheet")),
-            _cell(rec.get("section")),
-        )
-        line = int(rec["line"])
+    for rec in rows:
+        report, file, number, sheet, cell, section = _LINE_FIELDS(rec)
+        text = str(cell or "")
+        key = (report, file, _cell(sheet), _cell(section))
+        line = int(number)
         if not text.strip():
             current, prev = None, None
             continue
@@ -391,9 +396,9 @@ def _paragraphs(frame: pd.DataFrame) -> list[_Paragraph]:
             and not _is_heading(prev[5], text)
         )
         if not joins or current is None:
-            current = _Paragraph(report=str(rec["report"]), file=str(rec["file"]))
+            current = _Paragraph(report=str(report), file=str(file))
             out.append(current)
-        current.add(line, text, rec.get("sheet"), rec.get("section"))
+        current.add(line, text, sheet, section)
         prev = (*key, line, text)
     return out
 

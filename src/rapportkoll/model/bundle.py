@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
-from rapportkoll.model.tables import TABLES
+from rapportkoll.model.tables import TABLES, Row
 
 
 class SourceLines:
@@ -38,16 +37,32 @@ class SourceLines:
         return [b.decode("utf-8", "surrogatepass") for b in self._data.split(b"\n")]
 
 
-@dataclass
 class Bundle:
     """Canonical tables keyed by table name; ``sources`` maps a file to its lines.
 
-    Readers build one bundle per source file; ``Bundle.merge`` concatenates them so
-    every rule runs once over all reports.
+    A reader's bundle holds plain rows (tuples in the contract's column order):
+    cheap to build, and cheap to pickle from a worker process. ``Bundle.merge``
+    concatenates a run's rows and builds each table's frame once, so every rule runs
+    once over all reports. ``tables`` and ``table()`` give frames (rows become frames
+    on first use); ``rows()`` and ``set_rows()`` give and replace plain rows.
     """
 
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    sources: dict[str, SourceLines] = field(default_factory=dict)
+    def __init__(
+        self,
+        tables: Mapping[str, pd.DataFrame] | None = None,
+        sources: Mapping[str, SourceLines] | None = None,
+        rows: Mapping[str, list[Row]] | None = None,
+    ) -> None:
+        self._frames: dict[str, pd.DataFrame] = dict(tables or {})
+        self._rows: dict[str, list[Row]] = {k: v for k, v in (rows or {}).items() if v}
+        self.sources: dict[str, SourceLines] = dict(sources or {})
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table that has rows, as frames (assign to replace one)."""
+        for name in list(self._rows):
+            self._frames[name] = TABLES[name].frame(self._rows.pop(name))
+        return self._frames
 
     def table(self, name: str) -> pd.DataFrame:
         """The named table; an empty frame with the contract's columns if absent."""
@@ -55,6 +70,27 @@ class Bundle:
             raise KeyError(f"unknown canonical table {name!r}")
         frame = self.tables.get(name)
         return TABLES[name].empty() if frame is None else frame
+
+    def names(self) -> list[str]:
+        """The tables that have rows."""
+        return [*self._frames, *self._rows]
+
+    def rows(self, name: str) -> list[Row]:
+        """The named table's rows (a table held as a frame is turned into rows)."""
+        if name in self._rows:
+            return self._rows[name]
+        frame = self._frames.get(name)
+        if frame is None:
+            return []
+        return list(frame.itertuples(index=False, name=None))
+
+    def set_rows(self, name: str, rows: list[Row]) -> None:
+        """Replace the named table's rows (none: the table is dropped)."""
+        self._frames.pop(name, None)
+        if rows:
+            self._rows[name] = rows
+        else:
+            self._rows.pop(name, None)
 
     @property
     def reports(self) -> pd.DataFrame:
@@ -65,64 +101,55 @@ class Bundle:
         """One bundle of all reports, in the order given.
 
         Bundles are consumed as they come (pass a generator to free each report's
-        frames once merged): every ``MERGE_CHUNK`` reports their frames are
-        concatenated into one, so the many small per-report frames (each with its own
-        fixed overhead) do not all live until the end, and the final concatenation
-        drops each table's pieces as soon as that table is built.
+        rows once merged): every ``MERGE_CHUNK`` reports their rows become typed
+        column arrays, so a national batch never holds all its rows as Python
+        tuples (several times the size of the columns), and each table's frame is
+        built once at the end, its pieces dropped as it is built.
         """
-        done: dict[str, list[pd.DataFrame]] = {}
-        pending: dict[str, list[pd.DataFrame]] = {}
+        done: dict[str, list[list[pd.Series]]] = {}
+        pending: dict[str, list[Row]] = {}
         sources: dict[str, SourceLines] = {}
         for count, bundle in enumerate(bundles, 1):
-            for name, frame in bundle.tables.items():
-                if len(frame):
-                    pending.setdefault(name, []).append(frame)
+            for name in bundle.names():
+                pending.setdefault(name, []).extend(bundle.rows(name))
             sources.update(bundle.sources)
             if count % MERGE_CHUNK == 0:
                 _flush(pending, done)
         _flush(pending, done)
-        tables = {name: _concat(done.pop(name)) for name in list(done)}
+        tables = {name: TABLES[name].join(done.pop(name)) for name in list(done)}
         return cls(tables=tables, sources=sources)
 
 
 MERGE_CHUNK = 64
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-
-
 def _flush(
-    pending: dict[str, list[pd.DataFrame]], done: dict[str, list[pd.DataFrame]]
+    pending: dict[str, list[Row]], done: dict[str, list[list[pd.Series]]]
 ) -> None:
+    """Turn the pending rows into typed column arrays (far smaller than tuples)."""
     for name in list(pending):
-        done.setdefault(name, []).append(_concat(pending.pop(name)))
+        done.setdefault(name, []).append(TABLES[name].arrays(pending.pop(name)))
 
 
 class TableBuilder:
-    """Collects rows for canonical tables and turns them into frames with the contract's
-    columns (missing columns filled with empty values)."""
+    """Collects a reader's rows for canonical tables, each a tuple in the contract's
+    column order (columns not given are empty)."""
 
     def __init__(self) -> None:
-        self._rows: dict[str, list[dict[str, Any]]] = {}
+        self._rows: dict[str, list[Row]] = {}
 
     def add(self, table: str, /, **row: Any) -> None:
-        if table not in TABLES:
+        columns = _COLUMNS.get(table)
+        if columns is None:
             raise KeyError(f"unknown canonical table {table!r}")
-        unknown = set(row) - set(TABLES[table].columns)
-        if unknown:
-            raise KeyError(f"table {table!r} has no column(s) {sorted(unknown)}")
-        self._rows.setdefault(table, []).append(row)
-
-    def rows(self, table: str) -> list[dict[str, Any]]:
-        return self._rows.get(table, [])
+        if not row.keys() <= columns.keys():
+            unknown = sorted(set(row) - set(columns))
+            raise KeyError(f"table {table!r} has no column(s) {unknown}")
+        self._rows.setdefault(table, []).append(tuple(map(row.get, columns)))
 
     def build(self, sources: Mapping[str, list[str]] | None = None) -> Bundle:
-        tables: dict[str, pd.DataFrame] = {}
-        for name, rows in self._rows.items():
-            spec = TABLES[name]
-            frame = pd.DataFrame.from_records(rows, columns=list(spec.columns))
-            casts = {c: t for c, t in spec.dtypes().items() if frame[c].dtype != t}
-            tables[name] = frame.astype(casts) if casts else frame
         kept = {path: SourceLines(lines) for path, lines in (sources or {}).items()}
-        return Bundle(tables=tables, sources=kept)
+        return Bundle(rows=self._rows, sources=kept)
+
+
+_COLUMNS: Final = {name: spec.columns for name, spec in TABLES.items()}

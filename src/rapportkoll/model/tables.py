@@ -8,13 +8,18 @@ derive tolerance from the precision printed instead of a fixed epsilon.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 from pandas.api.types import pandas_dtype
 
 PROVENANCE: Final = {"report": "str", "file": "str", "line": "int", "sheet": "str?"}
+
+Row = tuple[Any, ...]
+"""One row of a canonical table: its values in the contract's column order."""
 NUMERIC: Final = {"value": "float?", "printed": "str?", "decimals": "int?"}
 
 
@@ -43,8 +48,58 @@ class TableSpec:
             }
         return found
 
+    def position(self, column: str) -> int:
+        """Where ``column`` is in a row (the contract's column order)."""
+        return list(self.columns).index(column)
+
+    def frame(self, rows: Sequence[Row]) -> pd.DataFrame:
+        """The rows as one frame with the contract's dtypes."""
+        return self.join([self.arrays(rows)]) if rows else self.empty()
+
+    def arrays(self, rows: Sequence[Row]) -> list[pd.Series]:
+        """The rows' columns, each built with its dtype directly (no inference, no
+        cast). Empty cells (``None``) become ``NaN`` in text columns and ``<NA>`` in
+        integer columns, as they always were in the canonical tables."""
+        columns = zip(*rows, strict=True)
+        return [
+            pd.Series(_array(values, dtype), dtype=dtype, copy=False)
+            for dtype, values in zip(self.dtypes().values(), columns, strict=True)
+        ]
+
+    def join(self, chunks: list[list[pd.Series]]) -> pd.DataFrame:
+        """One frame of the column chunks given by ``arrays`` (emptied as it goes).
+
+        The frame holds one block per dtype: rules select rows (a take per block)
+        many times over, and a block per column makes each take several times slower
+        (``pd.concat`` of frames would split the blocks again).
+        """
+        columns = [list(parts) for parts in zip(*chunks, strict=True)]
+        chunks.clear()
+        data: dict[str, pd.Series] = {}
+        for name, parts in zip(self.columns, columns, strict=True):
+            data[name] = (
+                pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+            )
+            parts.clear()
+        return pd.DataFrame(data, copy=True)
+
 
 _DTYPES: dict[str, dict[str, Any]] = {}
+_OBJECT: Final = np.dtype(object)
+
+
+def _array(values: tuple[Any, ...], dtype: Any) -> Any:
+    """One column's cells as an array of ``dtype`` (object, float64 or Int64)."""
+    if dtype == _OBJECT:
+        cells = np.fromiter(values, dtype=object, count=len(values))
+        cells[pd.isna(cells)] = np.nan
+        return cells
+    if dtype == np.float64:
+        return np.array(values, dtype=dtype)  # None is NaN
+    cells = np.fromiter(values, dtype=object, count=len(values))
+    empty = pd.isna(cells)
+    cells[empty] = 0
+    return pd.arrays.IntegerArray(cells.astype(np.int64), empty)
 
 
 def _dtype(kind: str) -> str:

@@ -57,9 +57,10 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def match_status(ctx: Context, block: Block) -> StatusLine | None:
     text = block.text
-    if _DATE.search(block.folded) is None:  # a status line has its slutdatum
+    folded = block.folded
+    if "-" not in folded or _DATE.search(folded) is None:  # no slutdatum
         return None
-    m = status_pattern(ctx.vocab).match(block.folded)
+    m = status_pattern(ctx.vocab).match(folded)
     if m is None:
         return None
     prognos = ctx.vocab.canonical(

@@ -49,7 +49,29 @@ _FOLD_TABLE = _FoldTable()
 def fold_same_length(text: str) -> str:
     """Case- and diacritic-folded text with the same length as ``text`` (å→a, Ö→o),
     so a regex match on the folded text gives offsets into the original."""
+    if _NOT_PLAIN.search(text) is None:
+        return _ascii_fold(text)
     return text.translate(_FOLD_TABLE)
+
+
+def _ascii_fold(text: str) -> str:
+    """Lower case, decomposed, everything but ASCII dropped: C-speed, and the same
+    as the per-character fold for text of plain characters only."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
+def _plain_pattern() -> re.Pattern[str]:
+    """Any character outside printable ASCII and Latin letters whose fold is what
+    ``_ascii_fold`` makes of it. One such character is its own ASCII letter (or
+    sign) after ``_ascii_fold``, so for text of them alone it is the fold itself
+    (lower case is per character there, and dropped marks never move a letter)."""
+    candidates = map(chr, [*range(0x20, 0x7F), *range(0xA0, 0x180)])
+    plain = "".join(c for c in candidates if _ascii_fold(c) == _fold_char(c))
+    return re.compile(f"[^{re.escape(plain)}]")
+
+
+_NOT_PLAIN = _plain_pattern()
 
 
 @dataclass(frozen=True)

@@ -205,9 +205,13 @@ class _Decisions:
             titles = self.ranges.get(key)
             if titles is None:
                 titles = self.ranges[key] = self._titles(*key)
-            known = self.answers[(*key, title)] = (
-                best_matches([title], titles, self.p.min_similarity)[0] is not None
+            match = process.extractOne(
+                title,
+                titles,
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=self.p.min_similarity,
             )
+            known = self.answers[(*key, title)] = match is not None
         return known
 
     def _titles(self, start: str, end: str) -> list[str]:

@@ -26,6 +26,7 @@ import pandas as pd
 from rapportkoll.ingest.normalize import fold
 from rapportkoll.ingest.numberwords import (
     ARTICLE_WORDS,
+    has_number_word,
     month_number,
     number_words,
     word_value,
@@ -496,7 +497,7 @@ def _may_claim(sentence: str) -> bool:
     none, and then no claim: the words need not be folded)."""
     return (
         _DIGIT.search(sentence) is not None
-        or next(number_words(sentence), None) is not None
+        or has_number_word(sentence)
         or _ALL_RE.search(sentence) is not None
     )
 

@@ -154,30 +154,39 @@ class IndicatorHeader:
 
 def parse_indicator_header(ctx: Context, start: int) -> tuple[IndicatorHeader, int]:
     """Join the header's broken cells ('Utfal' 'l', 'Progno' 's 2025') and read it."""
-    ends = [folded(s) for s in ctx.profile_columns("trend")]
+    header = _header_patterns(ctx.vocab)
     parts: list[str] = []
     j = start
     while j < len(ctx.blocks) and j < start + 30:
         parts.append(ctx.blocks[j].text)
         ctx.consume(ctx.blocks[j])
         j += 1
-        if any(folded(" ".join(parts)).endswith(e) for e in ends):
+        if header.ends and folded(" ".join(parts)).endswith(header.ends):
             break
     text = folded(" ".join(parts))
-    level = None
-    for canonical, spelling in ctx.vocab.spellings("level"):
-        if re.search(rf"\(\s*{re.escape(spelling)}\s*\)", text):
-            level = canonical
-            break
-    has_ansvarig = any(folded(s) in text for s in ctx.profile_columns("ansvarig"))
-    return IndicatorHeader(level, has_ansvarig, _value_columns(ctx, text)), j
+    level = next((c for c, p in header.levels if p.search(text)), None)
+    has_ansvarig = any(s in text for s in header.ansvarig)
+    return IndicatorHeader(level, has_ansvarig, _value_columns(header, text)), j
 
 
-def _value_columns(ctx: Context, text: str) -> tuple[tuple[str, int | None], ...]:
-    order = ["utfall_period", "utfall_year", "mal", "prognos"]
-    patterns = []
-    for name in order:
-        alts = "|".join(re.escape(folded(s)) for s in ctx.profile_columns(name))
+@dataclass(frozen=True)
+class _HeaderPatterns:
+    """What an indicator table header is read with, folded and compiled once."""
+
+    ends: tuple[str, ...]
+    levels: tuple[tuple[str, re.Pattern[str]], ...]
+    ansvarig: tuple[str, ...]
+    columns: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@functools.lru_cache(maxsize=MAX_PROFILES)
+def _header_patterns(v: Vocabulary) -> _HeaderPatterns:
+    def spellings(name: str) -> list[str]:
+        return [folded(s) for s in v.profile.indicator_columns.get(name, [])]
+
+    columns = []
+    for name in ["utfall_period", "utfall_year", "mal", "prognos"]:
+        alts = "|".join(re.escape(s) for s in spellings(name))
         if not alts:
             continue
         year_re = (
@@ -185,7 +194,22 @@ def _value_columns(ctx: Context, text: str) -> tuple[tuple[str, int | None], ...
             if name == "utfall_year"
             else r"(?:\s+(?P<year>\d{4}))?"
         )
-        patterns.append((name, re.compile(rf"(?<!\w)(?:{alts})(?!\w){year_re}")))
+        columns.append((name, re.compile(rf"(?<!\w)(?:{alts})(?!\w){year_re}")))
+    return _HeaderPatterns(
+        ends=tuple(spellings("trend")),
+        levels=tuple(
+            (canonical, re.compile(rf"\(\s*{re.escape(spelling)}\s*\)"))
+            for canonical, spelling in v.spellings("level")
+        ),
+        ansvarig=tuple(spellings("ansvarig")),
+        columns=tuple(columns),
+    )
+
+
+def _value_columns(
+    header: _HeaderPatterns, text: str
+) -> tuple[tuple[str, int | None], ...]:
+    patterns = header.columns
     columns: list[tuple[str, int | None]] = []
     pos = 0
     while True:

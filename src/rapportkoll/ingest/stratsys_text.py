@@ -385,8 +385,5 @@ class Context(SourceRows):
     def provenance(self) -> tuple[str, str]:
         return self.report, self.path
 
-    def profile_columns(self, name: str) -> list[str]:
-        return list(self.vocab.profile.indicator_columns.get(name, []))
-
     def consume(self, block: Block) -> None:
         self.consumed.update(block.numbers)

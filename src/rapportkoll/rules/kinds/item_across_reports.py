@@ -163,8 +163,11 @@ def run(ctx: RuleContext) -> KindResult:
             continue
         ctx.count([after["report"]])
         if p.check == "deadline":
-            if not decisions.between(before, after):
-                _deadline(ctx, p, before, after)
+            # The decision look-up scans every deciding report: only for moves.
+            if _moved_on_plan(p, before, after) and not decisions.between(
+                before, after
+            ):
+                _deadline(ctx, before, after)
         elif p.check == "deadline_changed" and (
             p.decided_in is None or first_str(before.get("doc_type")) in p.decided_in
         ):
@@ -224,17 +227,22 @@ def _ref(row: Row) -> str:
     return f"{row['report']}, {row['file']}:{row['line']}"
 
 
-def _deadline(ctx: RuleContext, p: Params, before: Row, after: Row) -> None:
+def _moved_on_plan(p: Params, before: Row, after: Row) -> bool:
+    """The slutdatum moved later while the later prognosis still says on plan."""
     old, new = first_str(before["slutdatum"]), first_str(after["slutdatum"])
-    if not old or not new or new <= old or first_str(after["prognos"]) != p.on_plan:
-        return
+    return bool(old and new and new > old and first_str(after["prognos"]) == p.on_plan)
+
+
+def _deadline(ctx: RuleContext, before: Row, after: Row) -> None:
+    old, new = first_str(before["slutdatum"]), first_str(after["slutdatum"])
+    on_plan = first_str(after["prognos"])
     ctx.add(
         message=ctx.t(
             f"{describe(ctx, after, 'title', 'kind')}: slutdatum flyttat från {old} (i "
-            f"{_ref(before)}) till {new} men prognosen är {p.on_plan} — "
+            f"{_ref(before)}) till {new} men prognosen är {on_plan} — "
             f"rad {after['line']}",
             f"{describe(ctx, after, 'title', 'kind')}: deadline moved from {old} (in "
-            f"{_ref(before)}) to {new} but the prognosis is {p.on_plan} — line "
+            f"{_ref(before)}) to {new} but the prognosis is {on_plan} — line "
             f"{after['line']}",
         ),
         report=str(after["report"]),

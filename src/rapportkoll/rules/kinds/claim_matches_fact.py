@@ -34,6 +34,7 @@ Example finding:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -46,7 +47,13 @@ from rapportkoll.model.interval import Interval, compare
 from rapportkoll.model.text import fold
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.kinds._common import as_int, first_str, severity_for, verdicts
+from rapportkoll.rules.kinds._common import (
+    as_int,
+    first_str,
+    records,
+    severity_for,
+    verdicts,
+)
 from rapportkoll.rules.kinds._goals import claim_goals
 from rapportkoll.rules.registry import RuleKind
 
@@ -288,7 +295,7 @@ def _report(
     )
 
 
-def quote(claim: pd.Series) -> str:
+def quote(claim: Mapping[str, Any] | pd.Series) -> str:
     """' («the sentence»)', cut to 90 characters; empty without a sentence."""
     sentence = first_str(claim.get("sentence")).strip()
     if not sentence:
@@ -300,18 +307,21 @@ def _against_count(
     ctx: RuleContext, p: Params, spec: CountSpec, claims: pd.DataFrame, column: str
 ) -> None:
     listed = ctx.rows(spec.table, spec.where)
-    groups = {k: g for k, g in listed.groupby("report")} if not listed.empty else {}
+    lines_of: dict[Any, list[Any]] = {}
+    for report, line in zip(listed["report"], listed["line"], strict=True):
+        if isinstance(report, str):
+            lines_of.setdefault(report, []).append(line)
     in_scope = set(ctx.rows(spec.table, spec.scope)["report"]) if spec.scope else None
-    for _, claim in claims.iterrows():
+    counted = []
+    for claim in records(claims):
         said = claim[column]
         if pd.isna(said) or (in_scope is not None and claim["report"] not in in_scope):
             continue
-        ctx.count([claim["report"]])
-        group = groups.get(claim["report"])
-        n = 0 if group is None else len(group)
+        counted.append(claim["report"])
+        lines = lines_of.get(claim["report"], [])
+        n = len(lines)
         if round(float(said)) == n:
             continue
-        lines = [] if group is None else list(group["line"])
         where = fmt.capped([str(x) for x in lines], 6, ctx.lang)
         table = ctx.spec.title.get(ctx.lang)
         ctx.add(
@@ -337,6 +347,7 @@ def _against_count(
             difference=float(said) - n,
             tolerance=0.0,
         )
+    ctx.count(counted)
 
 
 KIND = RuleKind("CLM01", "prose.claim-matches-fact", Params, run, __doc__ or "")

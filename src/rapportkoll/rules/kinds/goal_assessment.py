@@ -98,8 +98,7 @@ def run(ctx: RuleContext) -> KindResult:
         rows = goal_rows(ctx, spec)
         per = counts_per_goal(rows)
         goals[name] = [
-            int(per.get((r, g), 0))
-            for r, g in zip(goals.report, goals.goal, strict=True)
+            per.get((r, g), 0) for r, g in zip(goals.report, goals.goal, strict=True)
         ]
         if len(rows):
             for r, g, line in zip(

@@ -22,6 +22,7 @@ the caller can report it as an ``extraction_issues`` row.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -31,7 +32,7 @@ from functools import lru_cache
 
 from rapportkoll.model.formula import Formula
 from rapportkoll.model.interval import Bounds, bounds_meet, printed_bounds
-from rapportkoll.model.numbers import Number, is_number_token, segment
+from rapportkoll.model.numbers import Number, is_number_token, segment, start_counts
 
 MAX_COMBINATIONS = 20_000
 _TOKEN = re.compile(r"\S+")
@@ -170,13 +171,22 @@ def _group_segmentations(
 ) -> tuple[Segmentation, ...]:
     """Every way to read one group as 1..``max_cells`` numbers (fewest first),
     without a leading zero group ('0 400' is two cells, not one)."""
+    return tuple(
+        option
+        for k in range(1, min(len(texts), max_cells) + 1)
+        for option in _group_segmentations_of(texts, k)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _group_segmentations_of(texts: tuple[str, ...], k: int) -> tuple[Segmentation, ...]:
+    """The ways to read one group as exactly ``k`` numbers."""
     # Rows repeat the same printed groups (zeros, dashes, common amounts).
-    options: list[Segmentation] = []
-    for k in range(1, min(len(texts), max_cells) + 1):
-        for starts, numbers in segment(texts, k, limit=SEGMENT_LIMIT):
-            if not _leading_zero_group(starts, texts):
-                options.append((starts, tuple(numbers)))
-    return tuple(options)
+    return tuple(
+        (starts, tuple(numbers))
+        for starts, numbers in segment(texts, k, limit=SEGMENT_LIMIT)
+        if not _leading_zero_group(starts, texts)
+    )
 
 
 def _leading_zero_group(starts: Sequence[int], texts: Sequence[str]) -> bool:
@@ -280,6 +290,10 @@ def readings(
     ``full_only`` keeps only the readings with no empty cell (the same ones, in
     the same order, as filtering the full list), without enumerating the rest.
     """
+    if full_only and (not traced or not any(run.empties)):
+        direct = _full_readings(run, n_columns)
+        if direct is not None:
+            return direct
     combos = _combos(run, n_columns)
     if not combos:
         return []
@@ -295,6 +309,51 @@ def readings(
         parts, slots = _parts(combo, run, traced)
         for place in _placements(slots, combo.empties, traced):
             out.append(Reading(_assemble(place, parts), best))
+    return out
+
+
+def _full_readings(run: CellRun, n_columns: int) -> list[Reading] | None:
+    """The readings with no empty cell where no whitespace shows one (untraced,
+    or traced with none): then no reading contradicts the whitespace less, so
+    they are the combos of exactly ``n_columns`` cells, and only the group
+    segmentations that can add up to that many are enumerated. None when the
+    combos might exceed ``MAX_COMBINATIONS`` (which cuts them in product order)."""
+    max_cells = n_columns - (len(run.groups) - 1)
+    texts = [tuple(t.text for t in g) for g in run.groups]
+    ranges: list[tuple[int, int]] = []
+    size = 1
+    for group in texts:
+        counts = start_counts(group)
+        if counts is None:
+            return []
+        must, may = counts
+        last = min(len(group), max_cells)
+        ranges.append((must, last))
+        size *= sum(
+            min(SEGMENT_LIMIT, math.comb(may, k - must)) for k in range(must, last + 1)
+        )
+    if size > MAX_COMBINATIONS:
+        return None
+    least, most = sum(lo for lo, _ in ranges), sum(hi for _, hi in ranges)
+    options = [
+        [
+            option
+            for k in range(
+                max(lo, n_columns - most + hi), min(hi, n_columns - least + lo) + 1
+            )
+            for option in _group_segmentations_of(group, k)
+        ]
+        for group, (lo, hi) in zip(texts, ranges, strict=True)
+    ]
+    out: list[Reading] = []
+    for grouped in itertools.product(*options):
+        if sum(len(numbers) for _, numbers in grouped) == n_columns:
+            cells = tuple(
+                cell
+                for option, group in zip(grouped, run.groups, strict=True)
+                for cell in _anchor(option, group)
+            )
+            out.append(Reading(cells, 0))
     return out
 
 
@@ -403,14 +462,14 @@ def choose(
     if len(candidates) == 1:
         return Choice(candidates[0], tuple(candidates), True, 1)
     scored = [(relation_score(r, columns, relations), r) for r in candidates]
-    consistent = [r for (_, bad), r in scored if bad == 0]
+    consistent = [(good, r) for (good, bad), r in scored if bad == 0]
     if len(consistent) == 1:
-        return Choice(consistent[0], (consistent[0],), True, len(candidates))
-    best = max(scored, key=lambda sr: sr[0][0] - sr[0][1])[1]
-    remaining = tuple(consistent) if consistent else tuple(candidates)
+        return Choice(consistent[0][1], (consistent[0][1],), True, len(candidates))
     if consistent:
-        best = max(consistent, key=lambda r: relation_score(r, columns, relations)[0])
-    return Choice(best, remaining, False, len(candidates))
+        best = max(consistent, key=lambda sr: sr[0])[1]
+        return Choice(best, tuple(r for _, r in consistent), False, len(candidates))
+    best = max(scored, key=lambda sr: sr[0][0] - sr[0][1])[1]
+    return Choice(best, tuple(candidates), False, len(candidates))
 
 
 @dataclass(frozen=True)
@@ -462,7 +521,7 @@ class _OtherRows:
     column: int
     total: Number
     half_units: tuple[float, ...]
-    sums: frozenset[float]
+    sums: tuple[float, ...]  # sorted
 
 
 def _other_rows(
@@ -497,7 +556,7 @@ def _other_rows(
                 half_units.append(h)
         else:
             out.append(
-                _OtherRows(col, total.number, tuple(half_units), frozenset(sums))
+                _OtherRows(col, total.number, tuple(half_units), tuple(sorted(sums)))
             )
     return out
 
@@ -514,9 +573,21 @@ def _feasible(candidate: Reading, others: Sequence[_OtherRows]) -> bool:
         for h in other.half_units:
             tol += h
         total = other.total.value
-        if not any(abs(total - value - s) <= tol + 1e-9 for s in other.sums):
+        if not any(
+            abs(total - value - s) <= tol + 1e-9 for s in _near(other, value, tol)
+        ):
             return False
     return True
+
+
+def _near(other: _OtherRows, value: float, tol: float) -> tuple[float, ...]:
+    """The sums that can be within ``tol`` of what the total leaves for a row
+    adding ``value`` (with a margin well above float rounding, so the exact test
+    still decides)."""
+    gap = other.total.value - value
+    margin = tol + 1e-6 * (1.0 + abs(other.total.value) + abs(value) + tol)
+    low = bisect.bisect_left(other.sums, gap - margin)
+    return other.sums[low : bisect.bisect_right(other.sums, gap + margin, lo=low)]
 
 
 def _propagate(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapportkoll.ingest.cells import (
     Choice,
@@ -52,6 +52,10 @@ class RowReadings:
     splits: tuple[int, ...]
     columns: int
     traced: bool
+    # Readings by (split, full only): a row left open is read again by units.
+    _seen: dict[tuple[int, bool], list[Reading]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def preferred(self, fits: Callable[[Reading], bool] = _fits_any) -> list[Reading]:
         """The readings that ``fit``: the full rows of the first split that has
@@ -64,6 +68,11 @@ class RowReadings:
         return [r for k in self.splits for r in self._readings(k) if fits(r)]
 
     def _readings(self, k: int, *, full_only: bool = False) -> list[Reading]:
+        if (k, full_only) not in self._seen:
+            self._seen[k, full_only] = self._read(k, full_only)
+        return self._seen[k, full_only]
+
+    def _read(self, k: int, full_only: bool) -> list[Reading]:
         run = cell_run(
             self.text,
             self.tokens[k:],

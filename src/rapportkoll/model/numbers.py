@@ -141,6 +141,14 @@ def segment(
     return results
 
 
+def start_counts(tokens: Sequence[str]) -> tuple[int, int] | None:
+    """(tokens that must start a number, tokens that may), or None when the
+    tokens cannot be read as numbers at all: ``segment`` into ``n`` numbers
+    yields at most C(may, n - must) readings."""
+    shape = _starts(tuple(tokens))
+    return None if shape is None else (len(shape[0]), len(shape[1]))
+
+
 @lru_cache(maxsize=4096)
 def _starts(tokens: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
     """Where numbers in ``tokens`` must start, and where they may (the tokens that

@@ -32,8 +32,10 @@ Example finding:
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -106,8 +108,6 @@ def run(ctx: RuleContext) -> KindResult:
         _lo=("_lo", "sum"),
         _hi=("_hi", "sum"),
         _n=("_v", "size"),
-        _lines=("line", list),
-        _labels=(p.label, list),
     )
     merged = totals.merge(sums.reset_index(), on=p.group_by, how="inner")
     if merged.empty:
@@ -120,12 +120,38 @@ def run(ctx: RuleContext) -> KindResult:
     )
     cmp = compare(reported, expected)
     ctx.count(merged["report"])
-    for i, verdict in enumerate(verdicts(cmp, p.rounding)):
-        if verdict is not None:
-            _report(
-                ctx, p, merged.iloc[i], cmp.difference[i], cmp.tolerance[i], verdict
-            )
+    found = [(i, v) for i, v in enumerate(verdicts(cmp, p.rounding)) if v is not None]
+    if not found:
+        return ctx.result
+    listed = _listed(parts, merged.iloc[[i for i, _ in found]], p)
+    for i, verdict in found:
+        row = merged.iloc[i]
+        lines, labels = listed[_key(row[g] for g in p.group_by)]
+        _report(
+            ctx, p, row, (lines, labels), cmp.difference[i], cmp.tolerance[i], verdict
+        )
     return ctx.result
+
+
+def _key(values: Iterable[Any]) -> tuple[Any, ...]:
+    """A group's key as a dict key (empty cells as None: NaN never equals NaN)."""
+    return tuple(None if pd.isna(v) else v for v in values)
+
+
+def _listed(
+    parts: pd.DataFrame, groups: pd.DataFrame, p: Params
+) -> dict[tuple[Any, ...], tuple[list[Any], list[Any]]]:
+    """The parts of ``groups`` (rows holding their keys): each group's lines and
+    labels, in the order they are printed."""
+    wanted = groups[p.group_by].drop_duplicates()
+    mine = parts[[*p.group_by, "line", p.label]].merge(wanted, on=p.group_by)
+    out: dict[tuple[Any, ...], tuple[list[Any], list[Any]]] = {}
+    keys = zip(*(mine[g] for g in p.group_by), strict=True)
+    for key, line, label in zip(keys, mine["line"], mine[p.label], strict=True):
+        lines, labels = out.setdefault(_key(key), ([], []))
+        lines.append(line)
+        labels.append(label)
+    return out
 
 
 def _exact(interval: Interval, exact: bool) -> Interval:
@@ -151,22 +177,36 @@ def _unread_within(
     keys = [rows[g] for g in group_by]
     first = rows["line"].groupby(keys, dropna=False).transform("min")
     last = rows["line"].groupby(keys, dropna=False).transform("max")
-    spans = zip(rows["file"], first, last, strict=True)
-    flags = issues_within(ctx.bundle, "file", spans)
-    return pd.Series(flags, index=rows.index, dtype=bool)
+    spans = pd.DataFrame(
+        {"file": rows["file"].to_numpy(), "first": first, "last": last},
+        index=rows.index,
+    )
+    # A group's rows share its span: look each distinct span up once.
+    number = spans.groupby(list(spans.columns), dropna=False, sort=False).ngroup()
+    distinct = spans.drop_duplicates()
+    flags = np.array(
+        issues_within(
+            ctx.bundle,
+            "file",
+            zip(distinct["file"], distinct["first"], distinct["last"], strict=True),
+        ),
+        dtype=bool,
+    )
+    return pd.Series(flags[number.to_numpy()], index=rows.index, dtype=bool)
 
 
 def _report(
     ctx: RuleContext,
     p: Params,
     row: pd.Series,
+    listed: tuple[list[Any], list[Any]],
     diff: float,
     tol: float,
     verdict: Severity,
 ) -> None:
     lang = ctx.lang
     dec = as_int(row.get("decimals"))
-    labels = [str(x) for x in row["_labels"]]
+    labels = [str(x) for x in listed[1]]
     span = (
         fmt.capped(labels, 3, lang)
         if len(labels) <= 3
@@ -176,7 +216,7 @@ def _report(
     total_sum = fmt.number(row["_v_sum"], dec, lang)
     total = fmt.number(row["value"], dec, lang)
     d, t = fmt.number(diff, dec, lang), fmt.number(tol, max(dec, 1), lang)
-    lines = [*row["_lines"], row["line"]]
+    lines = [*listed[0], row["line"]]
     if verdict is Severity.INFO:
         message = ctx.t(
             f"{where}: raderna summerar till {total_sum}, totalen {row[p.label]} är "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Final
@@ -64,14 +65,23 @@ NUMBER_WORDS: Final[dict[str, int]] = _all_words()
 # around them say so (see prose.py).
 ARTICLE_WORDS: Final = frozenset({"en", "ett"})
 
-NUMBER_WORD_RE: Final = re.compile(
-    r"(?<![\wåäö])("
-    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-    + r")(?![\wåäö])",
-    re.IGNORECASE,
-)
 
-# A whole word in NUMBER_WORD_RE's sense: a maximal run of its word characters.
+@functools.cache
+def number_word_re() -> re.Pattern[str]:
+    """Any number word as a whole word, in any case (Unicode case rules).
+
+    Compiled on first use: ``number_words`` needs it only for words with letters
+    outside a-z and å/ä/ö, and compiling it costs more than a short report's prose.
+    """
+    return re.compile(
+        r"(?<![\wåäö])("
+        + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+        + r")(?![\wåäö])",
+        re.IGNORECASE,
+    )
+
+
+# A whole word in number_word_re's sense: a maximal run of its word characters.
 _RUN_RE: Final = re.compile(r"(?<![\wåäö])[\wåäö]+", re.IGNORECASE)
 _PLAIN: Final = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_åäöÅÄÖ"
@@ -80,10 +90,10 @@ _PLAIN: Final = frozenset(
 
 def number_words(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, word) of every number word in ``text``, as
-    ``NUMBER_WORD_RE.finditer`` finds them, but looked up in NUMBER_WORDS word by
+    ``number_word_re().finditer`` finds them, but looked up in NUMBER_WORDS word by
     word instead of trying every alternative at every character.
 
-    A match of NUMBER_WORD_RE is a whole run of word characters (its lookarounds
+    A match of number_word_re is a whole run of word characters (its lookarounds
     say so); a run of plain letters matches exactly when its lower case is a
     number word; any other run is left to the regex itself (Unicode case rules).
     """
@@ -92,7 +102,7 @@ def number_words(text: str) -> Iterator[tuple[int, int, str]]:
         if _PLAIN.issuperset(run):
             if run.lower() not in NUMBER_WORDS:
                 continue
-        elif NUMBER_WORD_RE.fullmatch(run) is None:
+        elif number_word_re().fullmatch(run) is None:
             continue
         yield m.start(), m.end(), run
 

@@ -24,7 +24,7 @@ from rapportkoll.ingest.ocr_meta import read_report
 from rapportkoll.ingest.ocr_prose import read_prose
 from rapportkoll.ingest.profile import Profile, available_profiles
 from rapportkoll.ingest.source import Source
-from rapportkoll.ingest.vocabulary import Vocabulary, ocr_fold
+from rapportkoll.ingest.vocabulary import Vocabulary, ocr_fold, per_profile
 from rapportkoll.model.bundle import Bundle
 
 _SWEDISH = set("åäöÅÄÖ")
@@ -109,9 +109,7 @@ class OcrReader:
         chosen = _pick_profile(source, profile)
         if chosen is None:
             chosen = Profile(name="none")
-        ctx = OcrContext(
-            source=source, profile=chosen, vocab=Vocabulary(chosen.vocabularies)
-        )
+        ctx = OcrContext(source=source, profile=chosen, vocab=_vocabulary(chosen))
         read_report(ctx)
         layout = find_layout(ctx)
         read_goals(ctx, layout)
@@ -121,6 +119,12 @@ class OcrReader:
         read_finance(ctx, layout)
         read_prose(ctx, layout)
         return ctx.builder.build({source.path: source.lines})
+
+
+@per_profile
+def _vocabulary(profile: Profile) -> Vocabulary:
+    """The profile's vocabularies, built once per profile (their answers kept)."""
+    return Vocabulary(profile.vocabularies)
 
 
 READER = OcrReader()

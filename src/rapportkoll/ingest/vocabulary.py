@@ -18,6 +18,7 @@ from typing import TypeVar
 from rapidfuzz import fuzz
 
 from rapportkoll.ingest.normalize import fold
+from rapportkoll.model.text import SHORT
 
 DEFAULT_MIN_SCORE = 0.8
 
@@ -44,6 +45,7 @@ _NON_WORD = re.compile(r"[^\w ]+")
 P = TypeVar("P")
 T = TypeVar("T")
 MAX_PROFILES = 16
+MAX_MATCHES = 1 << 16
 
 
 def per_profile(build: Callable[[P], T]) -> Callable[[P], T]:
@@ -75,8 +77,18 @@ def ocr_fold(text: str) -> str:
     """A matching key: fold(), then collapse characters OCR is known to confuse.
 
     The key is lossy on purpose (both the printed text and the spellings go through
-    it), so it is only ever used for comparing, never shown.
+    it), so it is only ever used for comparing, never shown. Short texts (words,
+    cells, lines) recur and are memoised.
     """
+    return _ocr_fold_short(text) if len(text) <= SHORT else _ocr_fold(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _ocr_fold_short(text: str) -> str:
+    return _ocr_fold(text)
+
+
+def _ocr_fold(text: str) -> str:
     key = fold(text.replace("é", "o").replace("ó", "o"))
     for a, b in _MULTI_CONFUSIONS:
         key = key.replace(a, b)
@@ -106,6 +118,7 @@ class Vocabulary:
 
     def __init__(self, vocabularies: Mapping[str, Mapping[str, list[str]]]) -> None:
         self._spellings: dict[str, list[tuple[str, str, str]]] = {}
+        self._matches: dict[tuple[str, str, float], VocabularyMatch | None] = {}
         for field, values in vocabularies.items():
             entries: list[tuple[str, str, str]] = []
             for canonical, spellings in values.items():
@@ -126,8 +139,17 @@ class Vocabulary:
         """The best canonical value for ``text`` in ``field``, or None below min_score.
 
         A tie between two different canonical values at the best score is no match:
-        the text cannot be read with confidence.
+        the text cannot be read with confidence. Answers are remembered (the same
+        cells recur).
         """
+        key = (field, text, min_score)
+        if key not in self._matches:
+            if len(self._matches) >= MAX_MATCHES:
+                self._matches.clear()
+            self._matches[key] = self._match(field, text, min_score)
+        return self._matches[key]
+
+    def _match(self, field: str, text: str, min_score: float) -> VocabularyMatch | None:
         original = " ".join(text.split())
         folded = fold(original)
         key = ocr_fold(original)

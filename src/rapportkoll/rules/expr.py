@@ -49,11 +49,27 @@ def _lower(x: Any) -> Any:
     return _str(x).str.lower() if isinstance(x, pd.Series) else str(x).lower()
 
 
+def _on_distinct(x: pd.Series, f: Callable[[pd.Series], Any], empty: Any) -> pd.Series:
+    """``f`` of each distinct value of ``x`` (given as a Series), spread back over
+    ``x``; ``empty`` for empty cells. Columns repeat few values (a table name, a
+    period end per report), so the work per row is a look-up, not a Python call.
+    """
+    codes, distinct = x.factorize()
+    done = pd.Series(f(pd.Series(np.asarray(distinct, dtype=object), dtype=object)))
+    blank = pd.Series([empty], dtype=done.dtype)
+    table = np.append(done.to_numpy(), blank.to_numpy())
+    return pd.Series(table[codes], index=x.index)
+
+
 def _contains(x: Any, sub: Any) -> Any:
     if not isinstance(sub, str):
         raise ExpressionError("contains() takes a text literal as its second argument")
     if isinstance(x, pd.Series):
-        return _str(x).str.contains(sub, regex=False, case=False).fillna(False)
+        return _on_distinct(
+            x,
+            lambda v: _str(v).str.contains(sub, regex=False, case=False).fillna(False),
+            False,
+        )
     return sub.lower() in str(x).lower()
 
 
@@ -63,7 +79,13 @@ def _like(x: Any, sub: Any) -> Any:
         raise ExpressionError("like() takes a text literal as its second argument")
     needle = fold(sub)
     if isinstance(x, pd.Series):
-        return x.map(lambda v: isinstance(v, str) and needle in fold(v)).astype(bool)
+        return _on_distinct(
+            x,
+            lambda v: v.map(lambda s: isinstance(s, str) and needle in fold(s)).astype(
+                bool
+            ),
+            False,
+        )
     return isinstance(x, str) and needle in fold(x)
 
 
@@ -73,7 +95,9 @@ def _startswith(x: Any, prefix: Any) -> Any:
             "startswith() takes a text literal as its second argument"
         )
     if isinstance(x, pd.Series):
-        return _str(x).str.startswith(prefix).fillna(False)
+        return _on_distinct(
+            x, lambda v: _str(v).str.startswith(prefix).fillna(False), False
+        )
     return str(x).startswith(prefix)
 
 
@@ -89,12 +113,17 @@ def _dates(x: Any) -> Any:
     if isinstance(x, pd.Series):
         if pd.api.types.is_datetime64_any_dtype(x.dtype):
             return x
-        text = x.map(_iso).astype("string")
-        return pd.to_datetime(text, errors="coerce", format="%Y-%m-%d")
+        return _on_distinct(x, _timestamps, pd.NaT)
     one = _iso(x)
     if one is None:
         return pd.NaT
     return pd.to_datetime(one, errors="coerce", format="%Y-%m-%d")
+
+
+def _timestamps(x: pd.Series) -> pd.Series:
+    """Each value's ISO date as a timestamp (NaT when it is not one)."""
+    text = x.map(_iso).astype("string")
+    return pd.to_datetime(text, errors="coerce", format="%Y-%m-%d")
 
 
 def _days(a: Any, b: Any) -> Any:

@@ -31,6 +31,10 @@ Example finding:
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -78,26 +82,48 @@ def run(ctx: RuleContext) -> KindResult:
             for c, k in zip(key_cols, p.keys, strict=True)
         }
     )
-    found = listing.groupby(["report", *key_cols], sort=False).agg(
-        _n=("line", "size"), _lines=("line", list)
-    )
+    found = listing.groupby(["report", *key_cols], sort=False).agg(_n=("line", "size"))
     merged = counts.merge(found.reset_index(), on=["report", *key_cols], how="left")
     ctx.count(merged["report"])
-    for _, row in merged.iterrows():
-        _compare(ctx, p, row, key_cols)
+    lines = _lines_of(listing, key_cols)
+    for _, row in merged[_differs(merged, p)].iterrows():
+        _compare(ctx, p, row, lines)
     if p.check_unlisted:
         # A matrix row the reader could not read is absent; EXT01 reports that line.
         doubtful = reports_with_issues(ctx.bundle, str(ctx.spec.table))
         listed = found.reset_index()
-        _unlisted(ctx, p, counts, listed[~listed["report"].isin(doubtful)], key_cols)
+        listed = listed[~listed["report"].isin(doubtful)]
+        _unlisted(ctx, p, counts, listed, key_cols, lines)
     return ctx.result
+
+
+Lines = dict[tuple[Any, ...], list[Any]]
+
+
+def _lines_of(listing: pd.DataFrame, key_cols: list[str]) -> Lines:
+    """The listed lines per (report, keys …), in the order they are printed."""
+    out: Lines = {}
+    columns = [listing[c] for c in ["report", *key_cols, "line"]]
+    for *key, line in zip(*columns, strict=True):
+        out.setdefault(tuple(key), []).append(line)
+    return out
+
+
+def _differs(merged: pd.DataFrame, p: Params) -> npt.NDArray[np.bool_]:
+    """Rows whose count may differ from the listing (``_compare`` decides)."""
+    n = merged["_n"].fillna(0).to_numpy(float)
+    value = pd.to_numeric(merged["value"], errors="coerce").to_numpy(float)
+    empty = np.isnan(value)
+    said = np.trunc(np.where(empty, 0.0, value))
+    differs: npt.NDArray[np.bool_] = (~empty | p.empty_as_zero) & (said != n)
+    return differs
 
 
 def _label(ctx: RuleContext, p: Params, row: pd.Series) -> str:
     return " · ".join(str(row[k.count]) for k in p.keys)
 
 
-def _compare(ctx: RuleContext, p: Params, row: pd.Series, key_cols: list[str]) -> None:
+def _compare(ctx: RuleContext, p: Params, row: pd.Series, lines: Lines) -> None:
     n = 0 if pd.isna(row["_n"]) else int(row["_n"])
     value = row["value"]
     if pd.isna(value):
@@ -106,7 +132,8 @@ def _compare(ctx: RuleContext, p: Params, row: pd.Series, key_cols: list[str]) -
         value = 0.0
     if int(value) == n:
         return
-    listed = row["_lines"] if isinstance(row["_lines"], list) else []
+    key = (row["report"], *(row[f"_k{i}"] for i in range(len(p.keys))))
+    listed = lines.get(key, []) if n else []
     lang = ctx.lang
     label = _label(ctx, p, row)
     where = fmt.capped([str(x) for x in listed], 6, lang)
@@ -135,6 +162,7 @@ def _unlisted(
     counts: pd.DataFrame,
     found: pd.DataFrame,
     key_cols: list[str],
+    listed: Lines,
 ) -> None:
     known = counts[["report", *key_cols]].drop_duplicates()
     extra = found.merge(known, on=["report", *key_cols], how="left", indicator=True)
@@ -142,7 +170,7 @@ def _unlisted(
     files = counts.drop_duplicates("report").set_index("report")["file"]
     for _, row in extra.iterrows():
         label = " · ".join(str(row[c]) for c in key_cols)
-        lines = list(row["_lines"])
+        lines = list(listed[(row["report"], *(row[c] for c in key_cols))])
         where = fmt.capped([str(x) for x in lines], 6, ctx.lang)
         ctx.add(
             message=ctx.t(

@@ -147,10 +147,9 @@ def run(ctx: RuleContext) -> KindResult:
         applicable &= condition.possible(*_sides(wide, condition))
     left, right = _sides(wide, check)
     bad = ~check.possible(left, right)
-    for idx in np.flatnonzero(applicable):
-        ctx.count([wide["report"].iloc[idx]])
-        if bad[idx]:
-            _report(ctx, p, wide.iloc[idx], check, left, int(idx))
+    ctx.count(wide["report"].to_numpy()[applicable])
+    for idx in np.flatnonzero(applicable & bad):
+        _report(ctx, p, wide.iloc[idx], check, left, int(idx))
     return ctx.result
 
 

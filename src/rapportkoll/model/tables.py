@@ -91,7 +91,11 @@ _OBJECT: Final = np.dtype(object)
 def _array(values: tuple[Any, ...], dtype: Any) -> Any:
     """One column's cells as an array of ``dtype`` (object, float64 or Int64)."""
     if dtype == _OBJECT:
-        cells = np.fromiter(values, dtype=object, count=len(values))
+        # Equal texts share one object: units, column names, statuses and the like
+        # repeat on every row, so a large batch holds far fewer strings.
+        shared: dict[Any, Any] = {}
+        unique = map(shared.setdefault, values, values)
+        cells = np.fromiter(unique, dtype=object, count=len(values))
         cells[pd.isna(cells)] = np.nan
         return cells
     if dtype == np.float64:

@@ -364,12 +364,16 @@ def _compare(op: ast.cmpop, left: Any, right: Any) -> Any:
     except TypeError as exc:
         raise ExpressionError(f"cannot compare: {exc}") from None
     if isinstance(out, pd.Series):
+        if out.dtype == np.bool_:
+            return out  # a comparison of plain columns: no empty cells to fill
         return out.fillna(False).astype(bool)
     return bool(out) if not isinstance(out, np.ndarray) else out
 
 
 def _truthy(series: pd.Series) -> pd.Series:
     """A boolean mask from any column: empty cells are false, else Python truthiness."""
+    if series.dtype == np.bool_:
+        return series  # copy-on-write: a caller's &= never changes a column
     if pd.api.types.is_bool_dtype(series.dtype):
         return series.fillna(False).astype(bool)
     flags = [_filled(v) for v in series]

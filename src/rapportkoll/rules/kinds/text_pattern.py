@@ -31,6 +31,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from rapportkoll.rules.context import KindResult, RuleContext
+from rapportkoll.rules.kinds._common import records
 from rapportkoll.rules.registry import RuleKind
 
 _END = re.compile(r"[.!?:;…)\]»”\"']\s*$")
@@ -82,8 +83,20 @@ def run(ctx: RuleContext) -> KindResult:
     if rows.empty:
         return ctx.result
     ctx.count(rows["report"])
+    if p.markers:
+        _markers(ctx, p, rows)
+    if p.cut_off:
+        _cut_off(ctx, p, rows)
+    return ctx.result
+
+
+def _markers(ctx: RuleContext, p: Params, rows: pd.DataFrame) -> None:
+    """A finding per line and marker, marker by marker."""
+    # One pass with every marker finds the few lines any of them is on.
+    either = "|".join(f"(?:{_pattern(m).pattern})" for m in p.markers)
+    marked = rows[rows["text"].astype(str).str.contains(either, regex=True)]
     for marker in p.markers:
-        hits = rows[rows["text"].astype(str).str.contains(_pattern(marker), regex=True)]
+        hits = marked[marked["text"].astype(str).str.contains(_pattern(marker))]
         for _, row in hits.iterrows():
             text = str(row["text"]).strip()
             short = text if len(text) <= 80 else text[:77] + "…"
@@ -99,9 +112,6 @@ def run(ctx: RuleContext) -> KindResult:
                 lines=[row["line"]],
                 labels=[marker, text[:60]],
             )
-    if p.cut_off:
-        _cut_off(ctx, p, rows)
-    return ctx.result
 
 
 def _cut_off(ctx: RuleContext, p: Params, rows: pd.DataFrame) -> None:
@@ -109,9 +119,9 @@ def _cut_off(ctx: RuleContext, p: Params, rows: pd.DataFrame) -> None:
     ordered = rows[rows["text"].astype(str).str.strip() != ""].sort_values(
         ["file", "line"]
     )
-    records = ordered[["report", "file", "line", "text"]].to_dict("records")
+    lines = records(ordered[["report", "file", "line", "text"]])
     dangling = {w.casefold() for w in p.dangling_words}
-    for cur, nxt in zip(records, [*records[1:], None], strict=True):
+    for cur, nxt in zip(lines, [*lines[1:], None], strict=True):
         text = str(cur["text"]).strip()
         words = text.split()
         if (

@@ -61,8 +61,9 @@ class TableSpec:
         cast). Empty cells (``None``) become ``NaN`` in text columns and ``<NA>`` in
         integer columns, as they always were in the canonical tables."""
         columns = zip(*rows, strict=True)
+        index = pd.RangeIndex(len(rows))  # one index object: no alignment in join
         return [
-            pd.Series(_array(values, dtype), dtype=dtype, copy=False)
+            pd.Series(_array(values, dtype), index=index, dtype=dtype, copy=False)
             for dtype, values in zip(self.dtypes().values(), columns, strict=True)
         ]
 
@@ -81,7 +82,8 @@ class TableSpec:
                 pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
             )
             parts.clear()
-        return pd.DataFrame(data, copy=True)
+        index = next(iter(data.values())).index
+        return pd.DataFrame(data, index=index, copy=True)
 
 
 _DTYPES: dict[str, dict[str, Any]] = {}

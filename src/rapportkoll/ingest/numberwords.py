@@ -153,8 +153,10 @@ def word_value(word: str) -> int | None:
     return NUMBER_WORDS.get(word.casefold())
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def month_number(word: str) -> int | None:
-    """1..12 for a Swedish month name or its common abbreviation, else None."""
+    """1..12 for a Swedish month name or its common abbreviation, else None
+    (memoised: asked of the word next to every number in prose)."""
     folded = word.casefold().rstrip(".")
     if folded in MONTH_NUMBERS:
         return MONTH_NUMBERS[folded]

@@ -201,7 +201,7 @@ def _text_lines(ctx: Context, source: Source) -> None:
         if goal_heading(ctx, block) is not None:
             section = " ".join(block.text.split())
             continue
-        if all(n in ctx.consumed for n in block.numbers):
+        if ctx.consumed.issuperset(block.numbers):
             continue
         if _is_heading(block):
             section = block.text.strip()

@@ -1,0 +1,156 @@
+"""The extraction fast paths give exactly what the plain definitions give.
+
+Each fast path (folding plain text at C speed, number words looked up word by
+word, a Span's lines kept per run, per-profile caches) replaces a simpler
+definition; these tests compare the two on every code point or on generated text,
+and check the caches on the April seed's profile.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rapportkoll.ingest import stratsys_text
+from rapportkoll.ingest.numberwords import (
+    NUMBER_WORDS,
+    has_number_word,
+    number_word_re,
+    number_words,
+)
+from rapportkoll.ingest.profile import Profile, get_profile
+from rapportkoll.ingest.stratsys_text import (
+    Line,
+    Span,
+    fold_same_length,
+    vocabulary_for,
+)
+from rapportkoll.ingest.vocabulary import per_profile
+
+
+def _per_character_fold(text: str) -> str:
+    """The definition: every character folded on its own (``_fold_char``)."""
+    return "".join(stratsys_text._fold_char(c) for c in text)
+
+
+def test_fold_same_length_is_the_per_character_fold_below_u3000() -> None:
+    # The fast path takes only characters below U+0180; every other character goes
+    # through the per-character table, so this range covers every decision.
+    differing = [
+        hex(i)
+        for i in range(0x3000)
+        if fold_same_length(chr(i)) != _per_character_fold(chr(i))
+    ]
+    assert differing == []
+
+
+# Swedish text with the odd character the fast path must leave to the slow one.
+TEXT = st.text(
+    alphabet=st.sampled_from(
+        [*"abcXYZ åäöÅÄÖéÉüßÆø-1,.:()", "\t", "\xa0", "–", "’", "ﬁ", "İ", "ſ"]
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=200)
+@given(TEXT)
+def test_fold_same_length_of_text_is_the_per_character_fold(text: str) -> None:
+    assert fold_same_length(text) == _per_character_fold(text)
+
+
+def test_fold_same_length_of_a_seed_line() -> None:
+    # data/000_4d1abd7bdfbb87a9.txt:178, the matrix row of nämndinitiativ
+    line = "Nämndinitiativ Ej påbörjad 1  1 "
+    assert fold_same_length(line) == "namndinitiativ ej paborjad 1  1 "
+
+
+WORDS = st.lists(
+    st.sampled_from(
+        [
+            *NUMBER_WORDS,
+            *["TRE", "Tjugo", "sexton", "ſex", "fem-", "åtta", "atta"],
+            *[*"  ,-_2", "uppdrag", "av", "och", "\u0345", "İ"],
+        ]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=200)
+@given(WORDS)
+def test_number_words_finds_what_the_regex_finds(text: str) -> None:
+    expected = [
+        (m.start(), m.end(), m.group(1)) for m in number_word_re().finditer(text)
+    ]
+    assert list(number_words(text)) == expected
+    assert has_number_word(text) == bool(expected)
+
+
+def test_number_words_in_a_seed_sentence() -> None:
+    # data/000_4d1abd7bdfbb87a9.txt:1030
+    sentence = (
+        "Under 2025 kommer 540 utbildningsplatser att erbjudas vid sex olika "
+        "utbildningstillfällen. Tre av dessa"
+    )
+    assert list(number_words(sentence)) == [(58, 61, "sex"), (91, 94, "Tre")]
+
+
+def _reference_lines(lines: list[Line]) -> list[int]:
+    """The source line of every character of a block, built character by character."""
+    out: list[int] = []
+    for i, line in enumerate(lines):
+        if i and lines[i - 1].soft_end:
+            out.append(lines[i - 1].number)
+        out.extend([line.number] * len(line.body))
+    return out
+
+
+LINES = st.lists(
+    st.tuples(st.text(alphabet="ab ", min_size=1, max_size=6), st.booleans()),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=150)
+@given(LINES, st.integers(-3, 12), st.integers(-3, 12))
+def test_span_lines_match_a_line_per_character(
+    raw: list[tuple[str, bool]], start: int, end: int
+) -> None:
+    lines = [Line(10 + i, body, soft, False) for i, (body, soft) in enumerate(raw)]
+    span = stratsys_text._block(lines).span
+    per_char = _reference_lines(lines)
+    assert [span.line_at(i) for i in range(len(span.text))] == per_char
+    part = span.slice(start, end)
+    assert [part.line_at(i) for i in range(len(part.text))] == per_char[start:end]
+    joined = Span.join([part, span], sep="--")
+    sep_line = per_char[start:end][-1] if part.text else per_char[0]
+    assert [joined.line_at(i) for i in range(len(joined.text))] == [
+        *per_char[start:end],
+        sep_line,
+        sep_line,
+        *per_char,
+    ]
+
+
+def test_one_vocabulary_per_profile_object() -> None:
+    profile = get_profile("norrtalje-stratsys")
+    vocab = vocabulary_for(profile)
+    assert vocabulary_for(profile) is vocab
+    assert vocab.canonical("status", "Pabörjad") == "Påbörjad"
+    other = profile.model_copy()
+    assert vocabulary_for(other) is not vocab
+
+
+def test_per_profile_builds_once_per_object() -> None:
+    built: list[str] = []
+
+    @per_profile
+    def name(profile: Profile) -> str:
+        built.append(profile.name)
+        return profile.name.upper()
+
+    first, second = Profile(name="a"), Profile(name="b")
+    assert [name(first), name(second), name(first)] == ["A", "B", "A"]
+    assert built == ["a", "b"]

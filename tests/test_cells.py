@@ -192,3 +192,31 @@ def test_seven_six_digit_amounts_keep_the_true_reading_among_hundreds() -> None:
         192448,
         1654,
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "traced"),
+    [
+        ("Kommundirektör -2 096 -1 789 307 -1 457 -5 936 -5 761 175", True),
+        ("Kommundirektör -2 096 -1 789 307 -1 457 -5 936 -5 761 175", False),
+        ("HR 22 171 5 901 6 914  8 500 8 500", True),
+        ("x 5 565 596 0 0 8 529 0", False),
+        ("Intäkter 119 285 114 279 -5 006 130 668 190 794 192 448 1 654", True),
+    ],
+)
+def test_full_only_is_the_full_readings_of_the_whole_list(
+    text: str, traced: bool
+) -> None:
+    tokens = tokens_of(text)
+    first = numeric_tail_start(tokens)
+    run = cell_run(
+        text,
+        tokens[first:],
+        (tokens[first - 1].end, len(text)),
+        open_start=False,
+        open_end=True,
+    )
+    every = readings(run, 7, traced=traced)
+    full = [r for r in every if all(c is not None for c in r.cells)]
+    assert readings(run, 7, traced=traced, full_only=True) == full
+    assert full or traced  # untraced, seven numbers fill the seven columns

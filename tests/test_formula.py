@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from rapportkoll.model.formula import Formula
-from rapportkoll.model.interval import Interval
+from rapportkoll.model.interval import Interval, printed_bounds
 
 
 def test_evaluates_with_printed_precision() -> None:
@@ -42,3 +44,29 @@ def test_division_by_an_interval_spanning_zero_is_unbounded() -> None:
 def test_refuses_anything_else(text: str) -> None:
     with pytest.raises(ValueError):
         Formula.parse(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "avvikelse = utfall - budget",
+        "pct = 100 * (a - b) / a",
+        "p = a / b",
+        "x = -a + 2 * b - (a - b) / 3",
+    ],
+)
+@pytest.mark.parametrize(
+    ("a", "b", "decimals"),
+    [(-1789.0, -2096.0, 0), (3000.0, 1336.0, 0), (1.0, 0.0, 0), (4.5, -0.2, 1)],
+)
+def test_bounds_on_floats_are_the_interval_bounds(
+    text: str, a: float, b: float, decimals: int
+) -> None:
+    formula = Formula.parse(text)
+    values = {"a": a, "b": b, "utfall": a, "budget": b}
+    interval = formula.evaluate(lambda n: Interval.printed([values[n]], [decimals]))
+    low, high = formula.bounds(lambda n: printed_bounds(values[n], decimals))
+    if interval.bounded[0]:
+        assert (low, high) == (interval.low[0], interval.high[0])
+    else:
+        assert not (math.isfinite(low) and math.isfinite(high))

@@ -290,9 +290,11 @@ def readings(
     ``full_only`` keeps only the readings with no empty cell (the same ones, in
     the same order, as filtering the full list), without enumerating the rest.
     """
-    if full_only and (not traced or not any(run.empties)):
+    if (traced and not any(run.empties)) or (full_only and not traced):
+        # Where no whitespace shows an empty cell, a full reading (if any)
+        # contradicts it least: the full readings are then the answer.
         direct = _full_readings(run, n_columns)
-        if direct is not None:
+        if direct is not None and (direct or full_only):
             return direct
     combos = _combos(run, n_columns)
     if not combos:
@@ -313,11 +315,11 @@ def readings(
 
 
 def _full_readings(run: CellRun, n_columns: int) -> list[Reading] | None:
-    """The readings with no empty cell where no whitespace shows one (untraced,
-    or traced with none): then no reading contradicts the whitespace less, so
-    they are the combos of exactly ``n_columns`` cells, and only the group
-    segmentations that can add up to that many are enumerated. None when the
-    combos might exceed ``MAX_COMBINATIONS`` (which cuts them in product order)."""
+    """The readings with no empty cell, in enumeration order, where none
+    contradicts the whitespace (untraced, or traced with no empty cell shown):
+    the combos of exactly ``n_columns`` cells. Only the group segmentations that
+    can add up to that many are enumerated. None when the combos might exceed
+    ``MAX_COMBINATIONS`` (which cuts them in product order)."""
     max_cells = n_columns - (len(run.groups) - 1)
     texts = [tuple(t.text for t in g) for g in run.groups]
     ranges: list[tuple[int, int]] = []

@@ -13,7 +13,7 @@ import ast
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from rapportkoll.model.interval import (
@@ -55,28 +55,8 @@ class Formula:
     @classmethod
     def parse(cls, text: str) -> Formula:
         """Parse 'a = b - c'; raises ValueError naming what is not allowed."""
-        if len(text) > MAX_LENGTH:
-            raise ValueError(f"formula is longer than {MAX_LENGTH} characters")
-        left, sep, right = text.partition("=")
-        if not sep or not left.strip().isidentifier():
-            raise ValueError(f"formula must read 'column = expression': {text!r}")
-        try:
-            expression = ast.parse(right.strip(), mode="eval").body
-        except SyntaxError as exc:
-            raise ValueError(f"cannot parse formula {text!r}: {exc.msg}") from None
-        nodes = list(ast.walk(expression))
-        if len(nodes) > MAX_NODES:
-            raise ValueError(f"formula {text!r} has more than {MAX_NODES} parts")
-        for node in nodes:
-            if not isinstance(node, _ALLOWED) or (
-                isinstance(node, ast.Constant)
-                and (
-                    isinstance(node.value, bool)
-                    or not isinstance(node.value, int | float)
-                )
-            ):
-                raise ValueError(f"formula {text!r} uses {type(node).__name__}")
-        return cls(text, left.strip(), right.strip(), expression)
+        # Readers parse their profile's table relations once per table read.
+        return _parse(text)
 
     @cached_property
     def operands(self) -> frozenset[str]:
@@ -96,6 +76,32 @@ class Formula:
     def bounds(self, lookup: Callable[[str], Bounds]) -> Bounds:
         """``evaluate`` for one row, on plain floats: the right-hand side's bounds."""
         return _bounds(self.expression, lookup)
+
+
+@lru_cache(maxsize=1024)
+def _parse(text: str) -> Formula:
+    """``Formula.parse``: a formula is immutable, so one parse serves every use."""
+    if len(text) > MAX_LENGTH:
+        raise ValueError(f"formula is longer than {MAX_LENGTH} characters")
+    left, sep, right = text.partition("=")
+    if not sep or not left.strip().isidentifier():
+        raise ValueError(f"formula must read 'column = expression': {text!r}")
+    try:
+        expression = ast.parse(right.strip(), mode="eval").body
+    except SyntaxError as exc:
+        raise ValueError(f"cannot parse formula {text!r}: {exc.msg}") from None
+    nodes = list(ast.walk(expression))
+    if len(nodes) > MAX_NODES:
+        raise ValueError(f"formula {text!r} has more than {MAX_NODES} parts")
+    for node in nodes:
+        if not isinstance(node, _ALLOWED) or (
+            isinstance(node, ast.Constant)
+            and (
+                isinstance(node.value, bool) or not isinstance(node.value, int | float)
+            )
+        ):
+            raise ValueError(f"formula {text!r} uses {type(node).__name__}")
+    return Formula(text, left.strip(), right.strip(), expression)
 
 
 _BOUNDS_OPS: dict[type[ast.operator], Callable[[Bounds, Bounds], Bounds]] = {

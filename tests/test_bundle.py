@@ -127,3 +127,12 @@ def test_workers_get_reports_in_chunks() -> None:
     assert pool_chunksize(8700, 2) == 16
     assert pool_chunksize(50, 2) == 3
     assert pool_chunksize(3, 2) == 1
+
+
+def test_an_empty_table_is_left_out_of_the_merge() -> None:
+    report = read_task(find_reports([KS])[0], ReadOptions())
+    empty = Bundle(tables={"repairs": TABLES["repairs"].empty()})
+    merged = Bundle.merge([empty, report])
+    assert "repairs" not in merged.tables
+    assert merged.table("repairs").empty
+    assert list(merged.reports.report) == [report.rows("reports")[0][0]]

@@ -73,7 +73,7 @@ class Bundle:
 
     def names(self) -> list[str]:
         """The tables that have rows."""
-        return [*self._frames, *self._rows]
+        return [*(n for n, f in self._frames.items() if len(f)), *self._rows]
 
     def rows(self, name: str) -> list[Row]:
         """The named table's rows (a table held as a frame is turned into rows)."""

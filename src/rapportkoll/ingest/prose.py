@@ -440,6 +440,8 @@ def _paragraph_claims(
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for offset, sentence in _sentences(paragraph.text):
+        if not _may_claim(sentence):
+            continue
         starts = {p - offset for p in paragraph.line_starts if p >= offset}
         for num in _sentence_claims(sentence, starts, vocab):
             line, sheet, section = paragraph.at(offset + num.start)
@@ -471,8 +473,6 @@ def _paragraph_claims(
 def _sentence_claims(
     sentence: str, line_starts: set[int], vocab: _Vocabulary
 ) -> list[_Num]:
-    if not _may_claim(sentence):
-        return []
     words = [(m.start(), m.end(), fold(m.group())) for m in _WORD_RE.finditer(sentence)]
     nums = _numbers(sentence, line_starts, words, vocab)
     nums = _ratios(sentence, nums, words, vocab)

@@ -140,12 +140,15 @@ def match_subject(subject: str, candidates: list[str]) -> str | None:
 
     Shared first word (prefix), else close spelling.
     """
-    key = subject_key(subject)
+    return _match_key(subject_key(subject), [(c, subject_key(c)) for c in candidates])
+
+
+def _match_key(key: str, candidates: list[tuple[str, str]]) -> str | None:
+    """``match_subject`` with the keys given: (candidate, its subject_key)."""
     if not key:
         return None
     scored = []
-    for cand in candidates:
-        other = subject_key(cand)
+    for cand, other in candidates:
         if not other:
             continue
         if key == other or (
@@ -215,13 +218,16 @@ def _fact_pairs(
     ):
         by_report.setdefault(report, []).append((index, subject))
     pairs: list[tuple[Any, Any]] = []
+    keyed: dict[Any, list[tuple[str, str]]] = {}  # a report's names and their keys
     for index, report, said in zip(
         claims.index, claims["report"], claims["subject"], strict=True
     ):
         mine = by_report.get(report, [])
         if subject_column:
-            names = list(dict.fromkeys(s for _, s in mine))
-            name = match_subject(first_str(said), names)
+            if report not in keyed:
+                names = dict.fromkeys(s for _, s in mine)
+                keyed[report] = [(n, subject_key(n)) for n in names]
+            name = _match_key(subject_key(first_str(said)), keyed[report])
             if name is None:
                 continue
             mine = [m for m in mine if m[1] == name]

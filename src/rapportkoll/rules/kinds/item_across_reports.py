@@ -85,17 +85,20 @@ def _pairs(rows: pd.DataFrame, threshold: float, scope: str) -> list[Pair]:
     by_report: dict[Any, list[Row]] = {}
     for rec in records(rows):
         by_report.setdefault(rec["report"], []).append(rec)
+    groups: dict[str, list[Row]] = {}
+    for key, doc in zip(scope_of(reports, scope), records(reports), strict=True):
+        groups.setdefault(key, []).append(doc)
     out: list[Pair] = []
-    for _, group in reports.groupby(scope_of(reports, scope)):
-        tiers: dict[str, list[Any]] = {}
-        for doc in group.itertuples(index=False):
-            tiers.setdefault(first_str(doc.period_end), []).append(doc)
+    for key in sorted(groups):
+        tiers: dict[str, list[Row]] = {}
+        for doc in groups[key]:
+            tiers.setdefault(first_str(doc["period_end"]), []).append(doc)
         for before, after in pairwise(list(tiers.values())):
-            later = [item for doc in after for item in by_report.get(doc.report, [])]
-            starts = {doc.report: first_str(doc.period_start) for doc in after}
+            later = [item for d in after for item in by_report.get(d["report"], [])]
+            starts = {d["report"]: first_str(d["period_start"]) for d in after}
             titles = [fold(str(t["title"])) for t in later]
-            first_start = first_str(after[0].period_start)
-            items = [item for doc in before for item in by_report.get(doc.report, [])]
+            first_start = first_str(after[0]["period_start"])
+            items = [item for d in before for item in by_report.get(d["report"], [])]
             queries = [fold(str(item["title"])) for item in items]
             for item, match in zip(
                 items, best_matches(queries, titles, threshold), strict=True
@@ -149,6 +152,7 @@ def run(ctx: RuleContext) -> KindResult:
         ("pairs", p.min_similarity, p.organisation),
         lambda: _pairs(rows, p.min_similarity, p.organisation),
     )
+    ctx.count(after["report"] for _, after, _ in pairs if after is not None)
     for before, after, later_start in pairs:
         if after is None:
             due = first_str(before["slutdatum"])
@@ -161,7 +165,6 @@ def run(ctx: RuleContext) -> KindResult:
             ):
                 _vanished(ctx, before, rows)
             continue
-        ctx.count([after["report"]])
         if p.check == "deadline":
             # The decision look-up scans every deciding report: only for moves.
             if _moved_on_plan(p, before, after) and not decisions.between(

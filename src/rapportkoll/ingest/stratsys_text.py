@@ -142,14 +142,25 @@ def _unzip(runs: list[tuple[int, int]]) -> tuple[tuple[int, ...], tuple[int, ...
     return tuple(at for at, _ in runs), tuple(number for _, number in runs)
 
 
-@dataclass(eq=False)
+@dataclass(slots=True, eq=False)
 class Block:
-    """Consecutive non-blank lines: a paragraph, a table cell or a table row."""
+    """Consecutive non-blank lines: a paragraph, a table cell or a table row.
+
+    ``folded`` is ``fold_same_length`` of the text (offsets still match) and
+    ``key`` the folded text with whitespace collapsed: every block is compared
+    with headings and vocabularies, so both are made once, with the block.
+    """
 
     numbers: tuple[int, ...]
     bodies: tuple[str, ...]
     span: Span
     page_start: bool
+    folded: str = field(init=False)
+    key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.folded = fold_same_length(self.span.text)
+        self.key = " ".join(self.folded.split())
 
     @property
     def first(self) -> int:
@@ -162,16 +173,6 @@ class Block:
     @property
     def text(self) -> str:
         return self.span.text
-
-    @functools.cached_property
-    def folded(self) -> str:
-        """``fold_same_length`` of the text (offsets still match), folded once."""
-        return fold_same_length(self.span.text)
-
-    @functools.cached_property
-    def key(self) -> str:
-        """The folded text with whitespace collapsed (``folded``), folded once."""
-        return " ".join(self.folded.split())
 
 
 @dataclass(slots=True, eq=False)

@@ -49,14 +49,16 @@ def _lower(x: Any) -> Any:
     return _str(x).str.lower() if isinstance(x, pd.Series) else str(x).lower()
 
 
-def _on_distinct(x: pd.Series, f: Callable[[pd.Series], Any], empty: Any) -> pd.Series:
-    """``f`` of each distinct value of ``x`` (given as a Series), spread back over
-    ``x``; ``empty`` for empty cells. Columns repeat few values (a table name, a
-    period end per report), so the work per row is a look-up, not a Python call.
+def on_distinct(x: pd.Series, f: Callable[[pd.Series], Any]) -> pd.Series:
+    """``f(x)``, computed once per distinct value of ``x``: ``f`` maps a Series to
+    one value per element (and must not depend on neighbours); empty cells
+    (None, NaN, NA) all get ``f`` of None. Columns repeat few values (a table
+    name, a unit, a period end per report), so the work per row is a look-up, not
+    a Python call.
     """
     codes, distinct = x.factorize()
     done = pd.Series(f(pd.Series(np.asarray(distinct, dtype=object), dtype=object)))
-    blank = pd.Series([empty], dtype=done.dtype)
+    blank = pd.Series(f(pd.Series([None], dtype=object)))
     table = np.append(done.to_numpy(), blank.to_numpy())
     return pd.Series(table[codes], index=x.index)
 
@@ -65,10 +67,9 @@ def _contains(x: Any, sub: Any) -> Any:
     if not isinstance(sub, str):
         raise ExpressionError("contains() takes a text literal as its second argument")
     if isinstance(x, pd.Series):
-        return _on_distinct(
+        return on_distinct(
             x,
             lambda v: _str(v).str.contains(sub, regex=False, case=False).fillna(False),
-            False,
         )
     return sub.lower() in str(x).lower()
 
@@ -79,12 +80,8 @@ def _like(x: Any, sub: Any) -> Any:
         raise ExpressionError("like() takes a text literal as its second argument")
     needle = fold(sub)
     if isinstance(x, pd.Series):
-        return _on_distinct(
-            x,
-            lambda v: v.map(lambda s: isinstance(s, str) and needle in fold(s)).astype(
-                bool
-            ),
-            False,
+        return on_distinct(
+            x, lambda v: v.map(lambda s: isinstance(s, str) and needle in fold(s))
         )
     return isinstance(x, str) and needle in fold(x)
 
@@ -95,9 +92,7 @@ def _startswith(x: Any, prefix: Any) -> Any:
             "startswith() takes a text literal as its second argument"
         )
     if isinstance(x, pd.Series):
-        return _on_distinct(
-            x, lambda v: _str(v).str.startswith(prefix).fillna(False), False
-        )
+        return on_distinct(x, lambda v: _str(v).str.startswith(prefix).fillna(False))
     return str(x).startswith(prefix)
 
 
@@ -113,7 +108,7 @@ def _dates(x: Any) -> Any:
     if isinstance(x, pd.Series):
         if pd.api.types.is_datetime64_any_dtype(x.dtype):
             return x
-        return _on_distinct(x, _timestamps, pd.NaT)
+        return on_distinct(x, _timestamps)
     one = _iso(x)
     if one is None:
         return pd.NaT

@@ -43,7 +43,7 @@ from rapportkoll.findings import Severity
 from rapportkoll.model.interval import Interval, compare
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.expr import frame_mask
+from rapportkoll.rules.expr import frame_mask, on_distinct
 from rapportkoll.rules.kinds._common import (
     as_int,
     interval_of,
@@ -162,7 +162,9 @@ def _ratio_groups(rows: pd.DataFrame, group_by: list[str]) -> pd.Series:
     """Rows of a group holding a percentage: shares and ratios are not additive."""
     if "unit" not in rows.columns:
         return pd.Series(False, index=rows.index)
-    is_pct = rows["unit"].astype("string").fillna("").str.strip().eq("%")
+    is_pct = on_distinct(
+        rows["unit"], lambda v: v.astype("string").fillna("").str.strip().eq("%")
+    ).astype(bool)
     return is_pct.groupby([rows[g] for g in group_by], dropna=False).transform("any")
 
 

@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
+from rapportkoll.rules.expr import on_distinct
 from rapportkoll.rules.kinds._common import first_str, uncertain
 from rapportkoll.rules.registry import RuleKind
 
@@ -62,7 +63,7 @@ def run(ctx: RuleContext) -> KindResult:
     if rows.empty or "printed" not in rows.columns:
         return ctx.result
     rows = rows[~uncertain(ctx.bundle, rows)]
-    rows = rows[rows["printed"].astype("string").fillna("").str.strip() != ""]
+    rows = rows[on_distinct(rows["printed"], _filled)]
     if rows.empty:
         return ctx.result
     if p.check == "percent_sign":
@@ -133,28 +134,40 @@ def _separators(
 
 def _percent_signs(ctx: RuleContext, p: Params, rows: pd.DataFrame) -> None:
     """Values without % in groups whose values (or name) say per cent."""
-    printed = rows["printed"].astype("string").fillna("")
-    unit = (
-        rows["unit"].astype("string").fillna("").str.strip()
-        if "unit" in rows.columns
-        else pd.Series("", index=rows.index, dtype="string")
-    )
-    signed = (printed.str.contains("%", regex=False) | unit.eq("%")).astype(bool)
+    signed = on_distinct(rows["printed"], _has_percent)
+    if "unit" in rows.columns:
+        signed |= on_distinct(rows["unit"], _is_percent)
     keys = [rows[g] for g in p.group_by]
     share = signed.groupby(keys, dropna=False).transform("mean")
     percent = share >= p.share
     if p.name_column and p.name_pattern:
-        named = (
-            rows[p.name_column]
-            .astype("string")
-            .fillna("")
-            .str.contains(p.name_pattern, case=False, regex=True)
-            .astype(bool)
-        )
+        pattern = p.name_pattern
+        named = on_distinct(
+            rows[p.name_column],
+            lambda v: _text(v).str.contains(pattern, case=False, regex=True),
+        ).astype(bool)
         percent |= named.groupby(keys, dropna=False).transform("any")
     ctx.count(rows.drop_duplicates(p.group_by)["report"])
     for _, row in rows[percent & ~signed].iterrows():
         _missing_percent(ctx, p, row)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Values as text, empty cells as ''."""
+    return values.astype("string").fillna("")
+
+
+def _filled(values: pd.Series) -> pd.Series:
+    """Values printed with more than blanks."""
+    return _text(values).str.strip() != ""
+
+
+def _has_percent(values: pd.Series) -> pd.Series:
+    return _text(values).str.contains("%", regex=False).astype(bool)
+
+
+def _is_percent(values: pd.Series) -> pd.Series:
+    return _text(values).str.strip().eq("%").astype(bool)
 
 
 def _missing_percent(ctx: RuleContext, p: Params, row: pd.Series) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -92,9 +93,13 @@ def run(ctx: RuleContext) -> KindResult:
 
 def _markers(ctx: RuleContext, p: Params, rows: pd.DataFrame) -> None:
     """A finding per line and marker, marker by marker."""
-    # One pass with every marker finds the few lines any of them is on.
-    either = "|".join(f"(?:{_pattern(m).pattern})" for m in p.markers)
-    marked = rows[rows["text"].astype(str).str.contains(either, regex=True)]
+    # A marker's pattern only matches where the marker is printed: one pass of
+    # plain substring tests finds the few lines worth a regular expression.
+    printed = [
+        isinstance(t, str) and any(m in t for m in p.markers)
+        for t in rows["text"].astype(str)
+    ]
+    marked = rows[np.array(printed, dtype=bool)]
     for marker in p.markers:
         hits = marked[marked["text"].astype(str).str.contains(_pattern(marker))]
         for _, row in hits.iterrows():
@@ -121,7 +126,10 @@ def _cut_off(ctx: RuleContext, p: Params, rows: pd.DataFrame) -> None:
     )
     lines = records(ordered[["report", "file", "line", "text"]])
     dangling = {w.casefold() for w in p.dangling_words}
-    for cur, nxt in zip(lines, [*lines[1:], None], strict=True):
+    # Only a line ending on a dangling word can be cut off: look at those closely.
+    ends = [(str(c["text"]).rsplit(None, 1) or [""])[-1].casefold() for c in lines]
+    for i in [i for i, end in enumerate(ends) if end in dangling]:
+        cur, nxt = lines[i], lines[i + 1] if i + 1 < len(lines) else None
         text = str(cur["text"]).strip()
         words = text.split()
         if (

@@ -114,18 +114,41 @@ def best_matches(
 ) -> list[int | None]:
     """Per query, the first choice scoring highest (token sort ratio) and at least
     ``threshold``, or None: ``process.extractOne`` for all queries in one call."""
-    if not queries or not choices:
-        return [None] * len(queries)
+    out: list[int | None] = [None] * len(queries)
+    if not queries or not choices or threshold > 100:
+        return out
+    # Most items keep their title: the same words in any order score 100, the
+    # highest score, so the first choice with the query's sorted words is the
+    # answer; only the other queries are scored against every choice.
+    first: dict[str, int] = {}
+    for i, choice in enumerate(choices):
+        first.setdefault(_sorted_words(choice), i)
+    rest = []
+    for i, query in enumerate(queries):
+        words = _sorted_words(query)
+        if words and words in first:
+            out[i] = first[words]
+        else:
+            rest.append(i)
+    if not rest:
+        return out
     scores = process.cdist(
-        queries,
+        [queries[i] for i in rest],
         choices,
         scorer=fuzz.token_sort_ratio,
         score_cutoff=threshold,
         dtype=np.float64,
     )
     best = scores.argmax(axis=1)
-    good = scores[np.arange(len(queries)), best] >= threshold
-    return [int(b) if g else None for b, g in zip(best, good, strict=True)]
+    good = scores[np.arange(len(rest)), best] >= threshold
+    for i, b, g in zip(rest, best, good, strict=True):
+        out[i] = int(b) if g else None
+    return out
+
+
+def _sorted_words(text: str) -> str:
+    """The words of ``text`` sorted, as ``fuzz.token_sort_ratio`` compares them."""
+    return " ".join(sorted(text.split()))
 
 
 def scope_of(rows: pd.DataFrame, scope: str) -> pd.Series:

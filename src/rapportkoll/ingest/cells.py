@@ -38,7 +38,7 @@ MAX_COMBINATIONS = 20_000
 _TOKEN = re.compile(r"\S+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """A whitespace-free piece of a row's text at offsets ``start``..``end``."""
 
@@ -130,7 +130,7 @@ def cell_run(
     return CellRun(tuple(tuple(g) for g in groups), tuple(empties))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One read cell: the number and the offset in the row text where it starts."""
 
@@ -138,7 +138,7 @@ class Cell:
     start: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reading:
     """One way to read a row: a cell (or None for empty) per column, and how many
     empty cells it places against the whitespace evidence (``penalty``)."""
@@ -205,7 +205,7 @@ def _anchor(option: Segmentation, group: Sequence[Token]) -> tuple[Cell, ...]:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Combo:
     """One digit grouping of a run (a segmentation per group) and how many empty
     cells it leaves to fill the row."""

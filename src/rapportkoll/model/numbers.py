@@ -154,19 +154,25 @@ def _starts(tokens: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]] 
     """Where numbers in ``tokens`` must start, and where they may (the tokens that
     can start a number but could also continue the one before); None when a
     token that must start a number cannot."""
-    can_start = [_starts_number(t) for t in tokens]
+    traits = [_traits(t) for t in tokens]
+    can_start = [starts for starts, _, _ in traits]
     must_start = [True] + [
-        not _continues_number(t)
-        or tokens[i - 1][-1] in "%"
-        or _has_decimals(tokens[i - 1])
-        for i, t in enumerate(tokens)
-        if i > 0
+        not continues or closes
+        for (_, _, closes), (_, continues, _) in pairwise(traits)
     ]
     if not all(ok for ok, s in zip(can_start, must_start, strict=True) if s):
         return None
     forced = tuple(i for i, s in enumerate(must_start) if s)
     optional = tuple(i for i, s in enumerate(must_start) if not s and can_start[i])
     return forced, optional
+
+
+@lru_cache(maxsize=1 << 14)
+def _traits(token: str) -> tuple[bool, bool, bool]:
+    """Whether a token can start a number, can continue the one before, and ends
+    the number it is in (a '%' or decimals); rows repeat the same tokens."""
+    closes = token.endswith("%") or _has_decimals(token)
+    return _starts_number(token), _continues_number(token), closes
 
 
 _DECIMALS_RE = re.compile(r"\d[.,]\d")

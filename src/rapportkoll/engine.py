@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,17 +194,19 @@ def _outcomes(
     report_ids: list[str],
     lang: str,
 ) -> list[RuleResult]:
-    by_report: dict[str, list[Finding]] = {}
-    for f in result.findings:
-        by_report.setdefault(f.report, []).append(f)
+    found = Counter(f.report for f in result.findings)
+    failed = {
+        f.report for f in result.findings if f.severity.rank >= Severity.WARNING.rank
+    }
+    title = rule.spec.title.get(lang)
     out = []
     for rid in report_ids:
-        found = by_report.get(rid, [])
+        checked = result.checked.get(rid, 0)
         if error is not None:
             outcome = Outcome.ERROR
-        elif any(f.severity.rank >= Severity.WARNING.rank for f in found):
+        elif rid in failed:
             outcome = Outcome.FAIL
-        elif result.checked.get(rid, 0) == 0 and not found:
+        elif checked == 0 and not found[rid]:
             outcome = Outcome.NOT_APPLICABLE
         else:
             outcome = Outcome.PASS
@@ -212,11 +215,11 @@ def _outcomes(
                 rule.spec.id,
                 rule.kind.code,
                 rule.kind.name,
-                rule.spec.title.get(lang),
+                title,
                 rid,
                 outcome,
-                checked=result.checked.get(rid, 0),
-                findings=len(found),
+                checked=checked,
+                findings=found[rid],
                 area=rule.spec.area,
                 error=error,
             )

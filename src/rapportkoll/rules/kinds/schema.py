@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rapportkoll.model.tables import TABLES
 from rapportkoll.rules.context import KindResult, RuleContext
+from rapportkoll.rules.expr import on_distinct
 from rapportkoll.rules.kinds._common import as_int
 from rapportkoll.rules.registry import RuleKind
 
@@ -86,9 +87,7 @@ def _plain_column(column: str, base: str, values: pd.Series) -> bool:
     if base == "float" and dtype != np.float64:
         return False
     filled = values.dropna()
-    if base == "date" and not all(
-        isinstance(v, str) and _ISO_DATE.fullmatch(v) for v in filled
-    ):
+    if base == "date" and not bool(on_distinct(filled, _iso_dates).all()):
         return False
     if column in _RANGES:
         if base not in {"int", "float"}:
@@ -97,6 +96,11 @@ def _plain_column(column: str, base: str, values: pd.Series) -> bool:
         if bool((filled < low).any()) or (high is not None and (filled > high).any()):
             return False
     return True
+
+
+def _iso_dates(values: pd.Series) -> pd.Series:
+    """Texts shaped like ISO dates (anything else is not)."""
+    return values.map(lambda v: isinstance(v, str) and bool(_ISO_DATE.fullmatch(v)))
 
 
 def _validate(ctx: RuleContext, name: str, frame: pd.DataFrame) -> None:

@@ -8,6 +8,9 @@ and check the caches on the April seed's profile.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +29,7 @@ from rapportkoll.ingest.stratsys_text import (
     vocabulary_for,
 )
 from rapportkoll.ingest.vocabulary import per_profile
+from rapportkoll.model import text as model_text
 
 
 def _per_character_fold(text: str) -> str:
@@ -154,3 +158,42 @@ def test_per_profile_builds_once_per_object() -> None:
     first, second = Profile(name="a"), Profile(name="b")
     assert [name(first), name(second), name(first)] == ["A", "B", "A"]
     assert built == ["a", "b"]
+
+
+def _reference_fold(text: str) -> str:
+    """The definition of ``fold``: case fold, NFKD, combining marks dropped,
+    whitespace runs collapsed to one space, ends stripped."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", bare).strip()
+
+
+def test_fold_is_its_definition_below_u3000() -> None:
+    # The fast path takes only characters below U+0180 (see _plain_pattern).
+    differing = [
+        hex(i)
+        for i in range(0x3000)
+        if model_text._fold(chr(i)) != _reference_fold(chr(i))
+    ]
+    assert differing == []
+
+
+FOLD_TEXT = st.text(
+    alphabet=st.sampled_from(
+        [*"aZ åÄöÉüßÆø-1,.", "\t", "\n", "\xa0", "\u2028", "\u3000", "\u0301", "ﬁ", "İ"]
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=200)
+@given(FOLD_TEXT)
+def test_fold_of_text_is_its_definition(text: str) -> None:
+    assert model_text._fold(text) == _reference_fold(text)
+
+
+def test_fold_of_a_seed_line() -> None:
+    # data/000_4d1abd7bdfbb87a9.txt:178
+    assert model_text.fold("Nämndinitiativ Ej påbörjad 1  1 ") == (
+        "namndinitiativ ej paborjad 1 1"
+    )

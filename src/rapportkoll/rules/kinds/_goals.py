@@ -98,12 +98,11 @@ def _bind_claims(
     for report, line, sentence in zip(
         claims["report"], claims["line"], claims["sentence"], strict=True
     ):
-        mine = by_report.get(report)
-        if mine is None:
-            continue
-        squashed = _squash(sentence)
-        for start, stop, goal, text in mine:
-            if start <= int(line) < stop and squashed and squashed in text:
+        # Folding a sentence costs more than the span test: only inside a span.
+        around = [s for s in by_report.get(report, []) if s[0] <= int(line) < s[1]]
+        squashed = _squash(sentence) if around else ""
+        for _, _, goal, text in around:
+            if squashed and squashed in text:
                 out[(str(report), int(line), str(sentence))] = goal
                 break
     return out

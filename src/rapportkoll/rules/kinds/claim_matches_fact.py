@@ -219,6 +219,7 @@ def _fact_pairs(
         by_report.setdefault(report, []).append((index, subject))
     pairs: list[tuple[Any, Any]] = []
     keyed: dict[Any, list[tuple[str, str]]] = {}  # a report's names and their keys
+    named: dict[tuple[Any, str], str | None] = {}  # a report's name for a subject
     for index, report, said in zip(
         claims.index, claims["report"], claims["subject"], strict=True
     ):
@@ -227,7 +228,10 @@ def _fact_pairs(
             if report not in keyed:
                 names = dict.fromkeys(s for _, s in mine)
                 keyed[report] = [(n, subject_key(n)) for n in names]
-            name = _match_key(subject_key(first_str(said)), keyed[report])
+            key = subject_key(first_str(said))
+            if (report, key) not in named:
+                named[(report, key)] = _match_key(key, keyed[report])
+            name = named[(report, key)]
             if name is None:
                 continue
             mine = [m for m in mine if m[1] == name]

@@ -44,7 +44,7 @@ def record(obj: Any) -> dict[str, Any]:
     return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One discrepancy, with the numbers and every line of every value involved."""
 
@@ -98,7 +98,7 @@ class Finding:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuleResult:
     """The outcome of one rule on one report (the unit JUnit and pytest report on)."""
 

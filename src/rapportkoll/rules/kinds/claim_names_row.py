@@ -37,6 +37,7 @@ Example finding:
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -118,16 +119,20 @@ def _facts(ctx: RuleContext, spec: RowSpec) -> pd.DataFrame:
     return facts.assign(unsure=uncertain(ctx.bundle, facts))
 
 
-def _of_period_year(facts: pd.DataFrame, label: str) -> list[bool]:
+def _of_period_year(facts: pd.DataFrame, label: str) -> npt.NDArray[np.bool_]:
     """Rows naming the period's year, in reports whose row labels name years."""
     years = pd.to_datetime(facts["period_end"], errors="coerce").dt.year
     labels = facts[label].astype(str)
     named = labels.str.contains(r"\b(?:19|20)\d\d\b", regex=True)
     dated = set(facts.loc[named, "report"])
-    return [
-        report not in dated or str(int(year)) in text
-        for report, year, text in zip(facts["report"], years, labels, strict=True)
-    ]
+    # An array, not a list: indexing a frame with an empty list selects columns.
+    return np.array(
+        [
+            report not in dated or str(int(year)) in text
+            for report, year, text in zip(facts["report"], years, labels, strict=True)
+        ],
+        dtype=bool,
+    )
 
 
 def _said(claim: pd.Series, rows: pd.DataFrame, absolute: bool) -> Interval:

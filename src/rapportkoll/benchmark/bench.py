@@ -139,7 +139,7 @@ def single_report(o: BenchOptions, tmp: Path, say: Printer) -> dict[str, Any]:
                 [str(o.seed_report)],
                 checks,
                 tmp / f"single-{label}",
-                1,
+                o.jobs,
                 ["json", "html"],
             )
             for _ in range(max(1, o.repeat))

@@ -12,8 +12,12 @@ were found (sorted paths), whatever order the workers finish in.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -248,24 +252,83 @@ _READ: dict[str, Callable[[ReportTask, ReadOptions], Bundle]] = {
 
 def read_paths(paths: list[Path], options: ReadOptions | None = None) -> Bundle:
     """Read every report under ``paths`` into one bundle (deterministic order)."""
-    options = options or ReadOptions()
-    # A bad profile is a configuration error for the whole run, not a bad report.
-    available_profiles(options.profile_dirs)
-    if options.profile:
-        get_profile(options.profile, options.profile_dirs)
-    tasks = find_reports(paths)
-    if options.jobs > 1 and len(tasks) > 1:
-        workers = min(options.jobs, len(tasks))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            # Merged as they arrive (in order): a report's rows are freed once merged.
-            results = pool.map(
+    with reading(paths, options) as pending:
+        return pending.bundle()
+
+
+class Reading:
+    """Reports being read: in worker processes from the start (``jobs`` > 1), or
+    one after another when the bundle is asked for.
+
+    With workers the caller goes on meanwhile: the engine loads the rule files while
+    even a single report is read, so a one-file run pays the slower of the two, not
+    both. ``seconds`` is the reading's own wall time, once the bundle is there.
+    """
+
+    def __init__(self, tasks: list[ReportTask], options: ReadOptions) -> None:
+        self._tasks = tasks
+        self._options = options
+        self._pool: ProcessPoolExecutor | None = None
+        self._results: Iterator[Bundle] | None = None
+        self._began = time.perf_counter()
+        self.seconds = 0.0
+        jobs = resolved_jobs(options.jobs)
+        workers = min(jobs, len(tasks))
+        if jobs > 1 and workers:
+            # fork: a worker starts with every module the caller has imported.
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            self._results = self._pool.map(
                 read_task,
                 tasks,
                 [options] * len(tasks),
                 chunksize=pool_chunksize(len(tasks), workers),
             )
-            return Bundle.merge(results)
-    return Bundle.merge(read_task(task, options) for task in tasks)
+
+    def bundle(self) -> Bundle:
+        """Every report merged, in the order found (workers' results as they come:
+        a report's rows are freed once merged)."""
+        if self._results is None:
+            self._began = time.perf_counter()
+            results: Iterable[Bundle] = (
+                read_task(t, self._options) for t in self._tasks
+            )
+        else:
+            results = self._results
+        merged = Bundle.merge(results)
+        self.seconds = time.perf_counter() - self._began
+        return merged
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+@contextmanager
+def reading(paths: list[Path], options: ReadOptions | None = None) -> Iterator[Reading]:
+    """Start reading every report under ``paths`` (see ``Reading``); the workers are
+    stopped when the block ends, also when it ends in an error."""
+    options = options or ReadOptions()
+    # A bad profile is a configuration error for the whole run, not a bad report.
+    available_profiles(options.profile_dirs)
+    if options.profile:
+        get_profile(options.profile, options.profile_dirs)
+    pending = Reading(find_reports(paths), options)
+    try:
+        yield pending
+    finally:
+        pending.close()
+
+
+def resolved_jobs(jobs: int) -> int:
+    """Worker processes for ``jobs``: 0 means one per CPU this process may use."""
+    if jobs > 0:
+        return jobs
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def pool_chunksize(tasks: int, workers: int) -> int:

@@ -103,12 +103,8 @@ def run(ctx: RuleContext) -> KindResult:
         return ctx.result
     iv = _exact(interval_of(parts), p.exact)
     parts = parts.assign(_v=iv.value, _lo=iv.low, _hi=iv.high)
-    sums = parts.groupby(p.group_by, dropna=False, sort=False).agg(
-        _v_sum=("_v", "sum"),
-        _lo=("_lo", "sum"),
-        _hi=("_hi", "sum"),
-        _n=("_v", "size"),
-    )
+    groups = parts.groupby(p.group_by, dropna=False, sort=False)
+    sums = groups[["_v", "_lo", "_hi"]].sum().rename(columns={"_v": "_v_sum"})
     merged = totals.merge(sums.reset_index(), on=p.group_by, how="inner")
     if merged.empty:
         return ctx.result

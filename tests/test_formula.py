@@ -6,8 +6,9 @@ import math
 
 import pytest
 
+from rapportkoll.model.bounds import printed_bounds
 from rapportkoll.model.formula import Formula
-from rapportkoll.model.interval import Interval, printed_bounds
+from rapportkoll.model.interval import Interval
 
 
 def test_evaluates_with_printed_precision() -> None:

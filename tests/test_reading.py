@@ -46,3 +46,28 @@ def test_reading_with_workers_times_itself() -> None:
         bundle = pending.bundle()
     assert pending.seconds > 0
     assert [Path(r).name for r in bundle.reports["report"]] == [TJANSTESKRIVELSE.stem]
+
+
+def test_reading_a_report_imports_neither_pandas_nor_numpy() -> None:
+    """Workers start before the command line imports pandas; reading must not need it
+    (else a one-report run pays the import twice over instead of overlapping it)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import rapportkoll.cli\n"
+        "from rapportkoll.ingest.discover import ReadOptions, find_reports, read_task\n"
+        "for task in find_reports([Path(p) for p in sys.argv[1:]]):\n"
+        "    read_task(task, ReadOptions())\n"
+        "print(sorted(m for m in ('pandas', 'numpy') if m in sys.modules))\n"
+    )
+    seeds = sorted(str(p) for p in (ROOT / "data").glob("*.txt"))
+    done = subprocess.run(
+        [sys.executable, "-c", script, *seeds],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"

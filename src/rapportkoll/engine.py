@@ -5,9 +5,8 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 
@@ -19,73 +18,43 @@ from rapportkoll.findings import (
     RunReport,
     Severity,
 )
-from rapportkoll.ingest.discover import ReadOptions, read_paths, reading
-from rapportkoll.ingest.source import Limits
+from rapportkoll.ingest.discover import Reading, read_paths, reading
 from rapportkoll.model.bundle import Bundle
 from rapportkoll.model.errors import UserError
+from rapportkoll.options import (
+    CheckConfig,
+    CheckOptions,
+    read_options,
+    report_paths,
+)
 from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.loader import LoadedRule, load_rules
 
 EXCERPT_CONTEXT = 2
 
 
-class CheckConfig(Protocol):
-    """What a run needs to know (``rapportkoll.config.Config`` provides it)."""
-
-    paths: list[str]
-    checks: list[str]
-    expectations: list[str]
-    profile: str | None
-    profiles: list[str]
-    lang: str
-    jobs: int
-    max_bytes: int
-    max_lines: int
-
-
-@dataclass
-class CheckOptions:
-    """Plain options for a run; the CLI and the pytest plugin build one."""
-
-    paths: list[str] = field(default_factory=lambda: ["data"])
-    checks: list[str] = field(default_factory=lambda: ["checks"])
-    expectations: list[str] = field(default_factory=lambda: ["expectations"])
-    profile: str | None = None
-    profiles: list[str] = field(default_factory=lambda: ["profiles"])
-    lang: str = "sv"
-    jobs: int = 1
-    max_bytes: int = Limits().max_bytes
-    max_lines: int = Limits().max_lines
-
-
-def read_options(config: CheckConfig) -> ReadOptions:
-    return ReadOptions(
-        profile=config.profile,
-        profile_dirs=tuple(p for p in config.profiles if Path(p).is_dir()),
-        limits=Limits(max_bytes=config.max_bytes, max_lines=config.max_lines),
-        jobs=config.jobs,
-    )
-
-
 def read_bundle(config: CheckConfig) -> Bundle:
-    return read_paths([Path(p) for p in config.paths], read_options(config))
+    return read_paths(report_paths(config), read_options(config))
 
 
-def run_check(config: CheckConfig) -> RunReport:
+def run_check(config: CheckConfig, pending: Reading | None = None) -> RunReport:
     """Read, check and collect: the whole job behind ``rapportkoll check``.
 
     With workers (``jobs`` other than 1) the reports are read while the rule files
     load; ``extraction`` is then the reading's own wall time, overlapping
-    ``load_rules``.
+    ``load_rules``. The command line starts the reading itself (``pending``),
+    before it imports this module.
     """
-    started = time.perf_counter()
-    with reading([Path(p) for p in config.paths], read_options(config)) as pending:
-        rules, _warnings = load_rules([Path(p) for p in config.checks])
-        loaded = time.perf_counter()
-        bundle = pending.bundle()
+    if pending is None:
+        with reading(report_paths(config), read_options(config)) as started:
+            return run_check(config, started)
+    began = time.perf_counter()
+    rules, _warnings = load_rules([Path(p) for p in config.checks])
+    loaded = time.perf_counter()
+    bundle = pending.bundle()
     report = run_rules(bundle, rules, lang=config.lang)
     report.timings = {
-        "load_rules": loaded - started,
+        "load_rules": loaded - began,
         "extraction": pending.seconds,
         **report.timings,
     }

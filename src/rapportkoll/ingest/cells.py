@@ -30,8 +30,8 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapportkoll.model.bounds import Bounds, bounds_meet, printed_bounds
 from rapportkoll.model.formula import Formula
-from rapportkoll.model.interval import Bounds, bounds_meet, printed_bounds
 from rapportkoll.model.numbers import Number, is_number_token, segment, start_counts
 
 MAX_COMBINATIONS = 20_000

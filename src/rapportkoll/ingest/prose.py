@@ -19,9 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any, Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Final
 
 from rapportkoll.ingest.normalize import fold
 from rapportkoll.ingest.numberwords import (
@@ -34,6 +32,9 @@ from rapportkoll.ingest.numberwords import (
 from rapportkoll.ingest.profile import Profile
 from rapportkoll.ingest.vocabulary import per_profile
 from rapportkoll.model.tables import TABLES, Row
+
+if TYPE_CHECKING:  # only the frame-to-frame wrapper for tests takes a frame
+    import pandas as pd
 
 # --- vocabulary of the language (not of a template) ---------------------------------
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Final
 
 from rapportkoll.model.tables import TABLES, Row
+
+if TYPE_CHECKING:  # frames are built in the process that merges, not in readers
+    import pandas as pd
 
 
 class SourceLines:

@@ -14,17 +14,19 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rapportkoll.model.interval import (
+from rapportkoll.model.bounds import (
     Bounds,
-    Interval,
     add_bounds,
     div_bounds,
     mul_bounds,
     neg_bounds,
     sub_bounds,
 )
+
+if TYPE_CHECKING:  # numpy only where intervals of arrays are computed
+    from rapportkoll.model.interval import Interval
 
 MAX_LENGTH = 500
 MAX_NODES = 100
@@ -133,6 +135,8 @@ def _is_number(value: object) -> bool:
 
 def _evaluate(node: ast.expr, lookup: Callable[[str], Interval]) -> Interval:
     if isinstance(node, ast.Constant):
+        from rapportkoll.model.interval import Interval
+
         assert isinstance(node.value, int | float)
         return Interval.exact(float(node.value))
     if isinstance(node, ast.Name):

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import numpy as np
-import pandas as pd
-from pandas.api.types import pandas_dtype
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and numpy are imported where frames are built, not here: readers fill
+# tables with plain rows, so a worker process that only reads never imports pandas
+# (half a second of a one-report run, spent while the main process loads rules).
 
 PROVENANCE: Final = {"report": "str", "file": "str", "line": "int", "sheet": "str?"}
 
@@ -35,6 +38,8 @@ class TableSpec:
     columns: dict[str, str]
 
     def empty(self) -> pd.DataFrame:
+        import pandas as pd
+
         return pd.DataFrame(
             {c: pd.Series(dtype=_dtype(t)) for c, t in self.columns.items()}
         )
@@ -43,6 +48,8 @@ class TableSpec:
         """The pandas dtype of each column (those of ``empty()``)."""
         found = _DTYPES.get(self.name)
         if found is None:
+            from pandas.api.types import pandas_dtype
+
             found = _DTYPES[self.name] = {
                 c: pandas_dtype(_dtype(t)) for c, t in self.columns.items()
             }
@@ -60,6 +67,8 @@ class TableSpec:
         """The rows' columns, each built with its dtype directly (no inference, no
         cast). Empty cells (``None``) become ``NaN`` in text columns and ``<NA>`` in
         integer columns, as they always were in the canonical tables."""
+        import pandas as pd
+
         columns = zip(*rows, strict=True)
         index = pd.RangeIndex(len(rows))  # one index object: no alignment in join
         return [
@@ -74,6 +83,8 @@ class TableSpec:
         many times over, and a block per column makes each take several times slower
         (``pd.concat`` of frames would split the blocks again).
         """
+        import pandas as pd
+
         columns = [list(parts) for parts in zip(*chunks, strict=True)]
         chunks.clear()
         data: dict[str, pd.Series] = {}
@@ -87,12 +98,14 @@ class TableSpec:
 
 
 _DTYPES: dict[str, dict[str, Any]] = {}
-_OBJECT: Final = np.dtype(object)
 
 
 def _array(values: tuple[Any, ...], dtype: Any) -> Any:
     """One column's cells as an array of ``dtype`` (object, float64 or Int64)."""
-    if dtype == _OBJECT:
+    import numpy as np
+    import pandas as pd
+
+    if dtype == np.dtype(object):
         # Equal texts share one object: units, column names, statuses and the like
         # repeat on every row, so a large batch holds far fewer strings.
         shared: dict[Any, Any] = {}

@@ -39,7 +39,7 @@ class Config(BaseModel):
     output_dir: Path | None = None
     lang: Literal["sv", "en"] = "sv"
     waivers: Path | None = None
-    jobs: int = Field(default=0, ge=0, description="0 = one per CPU")
+    jobs: int = Field(default=0, ge=0, description="0 = automatic (CPUs + 1)")
     max_bytes: int = Field(default=200_000_000, ge=1)
     max_lines: int = Field(default=2_000_000, ge=1)
     root: Path = Field(default=Path("."), exclude=True)

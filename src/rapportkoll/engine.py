@@ -99,15 +99,23 @@ def run_rules(
     joined: dict[str, pd.DataFrame] = {}
     selections: dict[tuple[str, str | None, str | None], pd.DataFrame] = {}
     shared: dict[Hashable, Any] = {}
-    for rule in rules:
-        if not rule.spec.enabled:
-            continue
+    enabled = [rule for rule in rules if rule.spec.enabled]
+    run.rules = {rule.spec.id: _info(rule, lang) for rule in enabled}
+    table = None
+    for rule in by_table(enabled):
+        if rule.spec.table != table:
+            # What the previous table's rules shared is not needed again (a rule
+            # that still asks gets it made anew): on a national batch these copies
+            # are the largest thing the rules stage holds.
+            table = rule.spec.table
+            joined.clear()
+            selections.clear()
+            shared.clear()
         t0 = time.perf_counter()
         result, error = _run_one(bundle, rule, lang, joined, selections, shared)
         timings[rule.kind.code] = (
             timings.get(rule.kind.code, 0.0) + time.perf_counter() - t0
         )
-        run.rules[rule.spec.id] = _info(rule, lang)
         run.findings.extend(result.findings)
         run.results.extend(_outcomes(rule, result, error, report_ids, lang))
     run.excerpts = excerpts(bundle, run.findings)
@@ -117,6 +125,16 @@ def run_rules(
     }
     run.sort()
     return run
+
+
+def by_table(rules: list[LoadedRule]) -> list[LoadedRule]:
+    """The rules grouped by the table they select from, in the order the tables
+    first appear (rule files' order within a table). Findings and results are
+    sorted afterwards, so the order rules run in changes no output."""
+    first: dict[str | None, int] = {}
+    for i, rule in enumerate(rules):
+        first.setdefault(rule.spec.table, i)
+    return sorted(rules, key=lambda rule: first[rule.spec.table])
 
 
 def _reports_seen(bundle: Bundle) -> set[str]:

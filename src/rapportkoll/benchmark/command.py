@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from rapportkoll.model.errors import UserError
@@ -35,8 +34,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "--jobs",
         "-j",
         type=int,
-        default=os.cpu_count() or 1,
-        help="parallel extraction in the batch runs (default: all CPUs)",
+        default=0,
+        help="reading workers, as for check (default 0: automatic, CPUs + 1)",
     )
     p.add_argument("--seed", type=int, default=1, help="generator seed")
     p.add_argument("--checks", default="checks", help="rule folder")

@@ -8,9 +8,7 @@ from functools import cache
 import pandas as pd
 import pandera.pandas as pa
 
-from rapportkoll.model.tables import TABLES, TableSpec
-
-_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+from rapportkoll.model.tables import ISO_DATE, TABLES, VALUE_RANGES, TableSpec
 
 
 @dataclass(frozen=True)
@@ -29,11 +27,14 @@ def _column(kind: str, name: str) -> pa.Column:
     base = kind.rstrip("?")
     checks: list[pa.Check] = []
     if base == "date":
-        checks.append(pa.Check.str_matches(_ISO_DATE, name="iso_date"))
-    if name in {"line", "position"}:
-        checks.append(pa.Check.ge(0, name="non_negative"))
-    if name == "decimals":
-        checks.append(pa.Check.in_range(0, 12, name="decimals_range"))
+        checks.append(pa.Check.str_matches(ISO_DATE, name="iso_date"))
+    if name in VALUE_RANGES:
+        low, high = VALUE_RANGES[name]
+        checks.append(
+            pa.Check.ge(low, name="non_negative")
+            if high is None
+            else pa.Check.in_range(low, high, name=f"{name}_range")
+        )
     dtype = {"str": None, "date": None, "int": "Int64", "float": "float64"}[base]
     # No coercion: TableBuilder already casts every column to its contract dtype,
     # so a column of another dtype is itself the violation (and coercing every

@@ -25,6 +25,15 @@ Row = tuple[Any, ...]
 """One row of a canonical table: its values in the contract's column order."""
 NUMERIC: Final = {"value": "float?", "printed": "str?", "decimals": "int?"}
 
+ISO_DATE: Final = r"^\d{4}-\d{2}-\d{2}$"
+"""What every value of a 'date' column looks like (an ISO 8601 calendar date)."""
+VALUE_RANGES: Final[dict[str, tuple[int, int | None]]] = {
+    "line": (0, None),
+    "position": (0, None),
+    "decimals": (0, 12),
+}
+"""Columns whose values lie in a range in every table: (lowest, highest or None)."""
+
 
 @dataclass(frozen=True)
 class TableSpec:

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from rapportkoll.model.tables import TABLES
+from rapportkoll.model.tables import ISO_DATE, TABLES, VALUE_RANGES
 from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.expr import on_distinct
 from rapportkoll.rules.kinds._common import as_int
@@ -41,10 +41,9 @@ class Params(BaseModel):
     tables: list[str] = sorted(TABLES)
 
 
-# At least as strict as the schemas' iso_date check, so a date it passes passes there.
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-# The value checks of model/schemas.py: column -> (lowest, highest) allowed.
-_RANGES = {"line": (0, None), "position": (0, None), "decimals": (0, 12)}
+# The column contracts' own checks (model/tables.py), which the pandera schemas of
+# model/schemas.py are built from too: a table that passes here passes there.
+_ISO_DATE = re.compile(ISO_DATE)
 
 
 def run(ctx: RuleContext) -> KindResult:
@@ -89,10 +88,10 @@ def _plain_column(column: str, base: str, values: pd.Series) -> bool:
     filled = values.dropna()
     if base == "date" and not bool(on_distinct(filled, _iso_dates).all()):
         return False
-    if column in _RANGES:
+    if column in VALUE_RANGES:
         if base not in {"int", "float"}:
             return False
-        low, high = _RANGES[column]
+        low, high = VALUE_RANGES[column]
         if bool((filled < low).any()) or (high is not None and (filled > high).any()):
             return False
     return True

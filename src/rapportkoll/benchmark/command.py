@@ -85,6 +85,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def run_bench(args: argparse.Namespace) -> int:
     from rapportkoll.benchmark.batch import NATIONAL
     from rapportkoll.benchmark.bench import DEFAULT_SIZES, BenchOptions, bench
+    from rapportkoll.ingest.discover import resolved_jobs
 
     text = args.sizes if args.sizes is not None else ",".join(map(str, DEFAULT_SIZES))
     try:
@@ -110,7 +111,7 @@ def run_bench(args: argparse.Namespace) -> int:
     options = BenchOptions(
         seed_report=report,
         sizes=sizes,
-        jobs=max(1, args.jobs),
+        jobs=resolved_jobs(args.jobs),
         seed=args.seed,
         checks=checks,
         workdir=Path(args.workdir) if args.workdir else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rapportkoll.ingest.cells import (
+    CellRun,
     Choice,
     Relation,
     SumGroup,
@@ -43,17 +44,21 @@ def read(text: str, n: int, *, open_end: bool = True) -> list[list[str]]:
     ]
 
 
-def choice(text: str, n: int, columns: list[str], relations: list[Relation]) -> Choice:
+def row_run(text: str) -> CellRun:
+    """The cells of a row's numeric tail, open to the right as in a table."""
     tokens = tokens_of(text)
     first = numeric_tail_start(tokens)
-    run = cell_run(
+    return cell_run(
         text,
         tokens[first:],
         (tokens[first - 1].end, len(text)),
         open_start=False,
         open_end=True,
     )
-    return choose(readings(run, n), columns, relations)
+
+
+def choice(text: str, n: int, columns: list[str], relations: list[Relation]) -> Choice:
+    return choose(readings(row_run(text), n), columns, relations)
 
 
 def test_row_with_fifteen_groupings_is_resolved_by_its_relations() -> None:
@@ -207,15 +212,7 @@ def test_seven_six_digit_amounts_keep_the_true_reading_among_hundreds() -> None:
 def test_full_only_is_the_full_readings_of_the_whole_list(
     text: str, traced: bool
 ) -> None:
-    tokens = tokens_of(text)
-    first = numeric_tail_start(tokens)
-    run = cell_run(
-        text,
-        tokens[first:],
-        (tokens[first - 1].end, len(text)),
-        open_start=False,
-        open_end=True,
-    )
+    run = row_run(text)
     every = readings(run, 7, traced=traced)
     full = [r for r in every if all(c is not None for c in r.cells)]
     assert readings(run, 7, traced=traced, full_only=True) == full

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -275,9 +276,9 @@ class Reading:
         jobs = resolved_jobs(options.jobs)
         workers = min(jobs, len(tasks))
         if jobs > 1 and workers:
-            # fork: a worker starts with every module the caller has imported.
-            context = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=_worker_context()
+            )
             self._results = self._pool.map(
                 read_task,
                 tasks,
@@ -304,6 +305,15 @@ class Reading:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """fork on Linux: a worker starts at once, with every module already imported.
+    Elsewhere the platform's default (spawn on macOS and Windows, where fork is
+    unsafe or missing): workers then import what they need themselves."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
 
 
 @contextmanager

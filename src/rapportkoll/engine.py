@@ -18,7 +18,7 @@ from rapportkoll.findings import (
     RunReport,
     Severity,
 )
-from rapportkoll.ingest.discover import Reading, read_paths, reading
+from rapportkoll.ingest.discover import Reading, reading
 from rapportkoll.model.bundle import Bundle
 from rapportkoll.model.errors import UserError
 from rapportkoll.options import (
@@ -31,10 +31,6 @@ from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.loader import LoadedRule, load_rules
 
 EXCERPT_CONTEXT = 2
-
-
-def read_bundle(config: CheckConfig) -> Bundle:
-    return read_paths(report_paths(config), read_options(config))
 
 
 def run_check(config: CheckConfig, pending: Reading | None = None) -> RunReport:
@@ -239,4 +235,4 @@ def excerpts(bundle: Bundle, findings: list[Finding]) -> dict[str, dict[int, str
     return out
 
 
-__all__ = ["CheckOptions", "UserError", "read_bundle", "run_check", "run_rules"]
+__all__ = ["CheckOptions", "UserError", "run_check", "run_rules"]

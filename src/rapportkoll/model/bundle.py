@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from rapportkoll.model.tables import TABLES, Row
 
@@ -140,9 +140,10 @@ class TableBuilder:
         self._rows: dict[str, list[Row]] = {}
 
     def add(self, table: str, /, **row: Any) -> None:
-        columns = _COLUMNS.get(table)
-        if columns is None:
+        spec = TABLES.get(table)
+        if spec is None:
             raise KeyError(f"unknown canonical table {table!r}")
+        columns = spec.columns
         if not row.keys() <= columns.keys():
             unknown = sorted(set(row) - set(columns))
             raise KeyError(f"table {table!r} has no column(s) {unknown}")
@@ -151,6 +152,3 @@ class TableBuilder:
     def build(self, sources: Mapping[str, list[str]] | None = None) -> Bundle:
         kept = {path: SourceLines(lines) for path, lines in (sources or {}).items()}
         return Bundle(rows=self._rows, sources=kept)
-
-
-_COLUMNS: Final = {name: spec.columns for name, spec in TABLES.items()}

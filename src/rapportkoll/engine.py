@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from rapportkoll.findings import (
     RunReport,
     Severity,
 )
-from rapportkoll.ingest.discover import Reading, reading
+from rapportkoll.ingest.discover import Reading, reading, resolved_jobs
 from rapportkoll.model.bundle import Bundle
 from rapportkoll.model.errors import UserError
 from rapportkoll.options import (
@@ -27,7 +27,8 @@ from rapportkoll.options import (
     read_options,
     report_paths,
 )
-from rapportkoll.rules.context import KindResult, RuleContext
+from rapportkoll.rules.context import KindResult
+from rapportkoll.rules.groups import by_table, run_groups
 from rapportkoll.rules.loader import LoadedRule, load_rules
 
 EXCERPT_CONTEXT = 2
@@ -48,7 +49,9 @@ def run_check(config: CheckConfig, pending: Reading | None = None) -> RunReport:
     rules, _warnings = load_rules([Path(p) for p in config.checks])
     loaded = time.perf_counter()
     bundle = pending.bundle()
-    report = run_rules(bundle, rules, lang=config.lang)
+    # The rules share the CPUs the reading had: two processes when it had workers.
+    processes = 2 if resolved_jobs(config.jobs) > 1 else 1
+    report = run_rules(bundle, rules, lang=config.lang, processes=processes)
     report.timings = {
         "load_rules": loaded - began,
         "extraction": pending.seconds,
@@ -57,80 +60,37 @@ def run_check(config: CheckConfig, pending: Reading | None = None) -> RunReport:
     return report
 
 
-def _run_one(
-    bundle: Bundle,
-    rule: LoadedRule,
-    lang: str,
-    joined: dict[str, pd.DataFrame] | None = None,
-    selections: dict[tuple[str, str | None, str | None], pd.DataFrame] | None = None,
-    shared: dict[Hashable, Any] | None = None,
-) -> tuple[KindResult, str | None]:
-    ctx = RuleContext(
-        bundle,
-        rule.spec,
-        rule.params,
-        rule.kind.code,
-        lang,
-        rule_dir=str(Path(rule.file).parent),
-        joined={} if joined is None else joined,
-        selections={} if selections is None else selections,
-        shared={} if shared is None else shared,
-    )
-    try:
-        return rule.kind.run(ctx), None
-    except Exception as exc:
-        # A rule that cannot run on these tables is an 'error' outcome, not a crash;
-        # it is counted in the summary and named so the rule (or a bug) can be fixed.
-        return ctx.result, f"{type(exc).__name__}: {exc}"
-
-
 def run_rules(
-    bundle: Bundle, rules: Iterable[LoadedRule], lang: str = "sv"
+    bundle: Bundle, rules: Iterable[LoadedRule], lang: str = "sv", processes: int = 1
 ) -> RunReport:
+    """Every enabled rule run once over all reports of ``bundle``; with
+    ``processes`` > 1 the table groups are shared with a second process."""
     reports = bundle.reports
     report_ids = sorted(set(reports["report"]) | _reports_seen(bundle))
     run = RunReport(lang=lang)
     run.reports = _report_rows(reports, report_ids)
-    timings: dict[str, float] = {}
-    joined: dict[str, pd.DataFrame] = {}
-    selections: dict[tuple[str, str | None, str | None], pd.DataFrame] = {}
-    shared: dict[Hashable, Any] = {}
     enabled = [rule for rule in rules if rule.spec.enabled]
     run.rules = {rule.spec.id: _info(rule, lang) for rule in enabled}
-    table = None
-    for rule in by_table(enabled):
-        if rule.spec.table != table:
-            # What the previous table's rules shared is not needed again (a rule
-            # that still asks gets it made anew): on a national batch these copies
-            # are the largest thing the rules stage holds.
-            table = rule.spec.table
-            joined.clear()
-            selections.clear()
-            shared.clear()
-        t0 = time.perf_counter()
-        result, error = _run_one(bundle, rule, lang, joined, selections, shared)
-        timings[rule.kind.code] = (
-            timings.get(rule.kind.code, 0.0) + time.perf_counter() - t0
-        )
-        run.findings.extend(result.findings)
-        run.results.extend(_outcomes(rule, result, error, report_ids, lang))
+    groups = by_table(enabled)
+    t0 = time.perf_counter()
+    ran = run_groups(bundle, groups, lang, processes)
+    wall = time.perf_counter() - t0
+    timings: dict[str, float] = {}
+    for group, group_ran in zip(groups, ran, strict=True):
+        for rule, one in zip(group, group_ran, strict=True):
+            code = rule.kind.code
+            timings[code] = timings.get(code, 0.0) + one.seconds
+            run.findings.extend(one.result.findings)
+            run.results.extend(_outcomes(rule, one.result, one.error, report_ids, lang))
     run.excerpts = excerpts(bundle, run.findings)
+    # "rules" is the stage's wall time; a kind's figure is the time its rules took
+    # in whichever process ran them (with two processes they add up to more).
     run.timings = {
-        "rules": sum(timings.values()),
+        "rules": wall,
         **{f"rules.{k}": v for k, v in sorted(timings.items())},
     }
     run.sort()
     return run
-
-
-def by_table(rules: list[LoadedRule]) -> list[LoadedRule]:
-    """The rules grouped by the table they select from, in the order the tables
-    first appear (rule files' order within a table). Findings and results are
-    sorted afterwards, so the order rules run in changes no output."""
-    first: dict[str | None, int] = {}
-    for i, rule in enumerate(rules):
-        first.setdefault(rule.spec.table, i)
-    return sorted(rules, key=lambda rule: first[rule.spec.table])
 
 
 def _reports_seen(bundle: Bundle) -> set[str]:

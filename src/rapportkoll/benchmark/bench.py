@@ -85,7 +85,7 @@ def _stage_row(m: Measurement) -> dict[str, Any]:
     row: dict[str, Any] = {
         "wall_s": round(m.wall, 3),
         "maxrss_mib": round(m.maxrss_mib, 1),
-        "tree_rss_mib": round(m.tree_rss_mib, 1),
+        "tree_mib": round(m.tree_mib, 1),
         "cpu_s": round(m.cpu, 3),
         "load_average": round(os.getloadavg()[0], 2),
         "exit_code": m.exit_code,
@@ -150,7 +150,7 @@ def single_report(o: BenchOptions, tmp: Path, say: Printer) -> dict[str, Any]:
         }
         say(
             f"   {label.replace('_', ' '):<12} wall {m.wall:6.2f} s  "
-            f"cpu {m.cpu:6.2f} s  peak {m.tree_rss_mib:5.0f} MiB  "
+            f"cpu {m.cpu:6.2f} s  peak {m.tree_mib:5.0f} MiB  "
             f"({_fmt_stages(m.timings)})"
         )
     return figures
@@ -175,7 +175,7 @@ def batch_run(o: BenchOptions, n: int, tmp: Path, say: Printer) -> dict[str, Any
     }
     say(
         f"   N={n:<5} wall {m.wall:7.1f} s ({1000 * m.wall / n:5.0f} ms/report)  cpu "
-        f"{m.cpu:7.1f} s  peak {m.tree_rss_mib:5.0f} MiB  recall {s.found}/{s.expected}"
+        f"{m.cpu:7.1f} s  peak {m.tree_mib:5.0f} MiB  recall {s.found}/{s.expected}"
         f" = {s.recall:.1%} (at the line, any code: {s.line_recall:.1%})"
     )
     say(f"           [{_fmt_stages(m.timings)}]")
@@ -293,7 +293,7 @@ def growth(rows: list[dict[str, Any]]) -> list[str]:
         out.append(
             f"N {a['n']} → {b['n']} (×{factor:g}): wall ×{wall:.1f},"
             f" cpu ×{b['cpu_s'] / a['cpu_s']:.1f}, peak memory "
-            f"×{b['tree_rss_mib'] / a['tree_rss_mib']:.1f}"
+            f"×{b['tree_mib'] / a['tree_mib']:.1f}"
         )
     return out
 

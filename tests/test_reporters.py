@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from rapportkoll.findings import Finding, RunReport, Severity
+from rapportkoll.findings import Finding, RuleResult, RunReport, Severity
 from rapportkoll.model.errors import UserError
 from rapportkoll.reporters import FORMATS, render, write_atomic
 from rapportkoll.reporters.i18n import format_number
@@ -142,6 +143,20 @@ def test_json_document_shape(reporting_report: RunReport) -> None:
     assert doc["summary"]["by_severity"] == {"error": 3, "info": 1, "warning": 1}
     assert doc["summary"]["waived"] == 1
     assert "timings" not in doc and "0.123" not in json.dumps(doc)
+
+
+def test_json_result_has_every_field_of_rule_result(
+    reporting_report: RunReport,
+) -> None:
+    doc = json.loads(render(reporting_report, "json"))
+    names = {f.name for f in dataclasses.fields(RuleResult)}
+    assert doc["results"] and all(set(r) == names for r in doc["results"])
+    first = doc["results"][0]
+    assert (first["rule"], first["outcome"], first["error"]) == (
+        "driftredovisning-avvikelse-stammer",
+        "pass",
+        None,
+    )
 
 
 def test_json_is_independent_of_input_order(reporting_report: RunReport) -> None:

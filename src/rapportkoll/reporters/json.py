@@ -6,7 +6,7 @@ import json
 import math
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Final
 
 import orjson
 
@@ -16,7 +16,7 @@ VERSION = 1
 
 
 def to_document(report: RunReport) -> dict[str, Any]:
-    """The JSON document as plain data (see docs/json-format.md); no timestamps."""
+    """The JSON document (see docs/json-format.md) as plain data; no timestamps."""
     findings = sorted(report.findings, key=Finding.sort_key)
     results = sorted(report.results, key=lambda r: (r.report, r.rule))
     return {
@@ -40,14 +40,31 @@ def render(report: RunReport) -> bytes:
 
 
 def _result(r: RuleResult) -> dict[str, Any]:
-    """A result's fields are scalars of known types: no need for ``plain``."""
-    data = record(r)
-    data["outcome"] = r.outcome.value
-    return data
+    """A result's fields (scalars of known types: no ``plain``; orjson writes the
+    outcome, an enum, as its value). Written out, not read through ``fields()``: a
+    dict display is ~3x cheaper, on 600,000 results in a national batch; a test
+    keeps the keys equal to RuleResult's fields."""
+    return {
+        "area": r.area,
+        "checked": r.checked,
+        "code": r.code,
+        "error": r.error,
+        "findings": r.findings,
+        "kind": r.kind,
+        "outcome": r.outcome,
+        "report": r.report,
+        "rule": r.rule,
+        "title": r.title,
+    }
+
+
+_PLAIN: Final = frozenset({str, int, bool, type(None)})
 
 
 def plain(value: Any) -> Any:
     """Plain JSON values: enums by value, ISO dates, integral floats as ints."""
+    if type(value) in _PLAIN:  # the common case first (not a str or int enum)
+        return value
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -8,6 +8,7 @@ and check the caches on the April seed's profile.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 
@@ -21,14 +22,13 @@ from rapportkoll.ingest.numberwords import (
     number_word_re,
     number_words,
 )
-from rapportkoll.ingest.profile import Profile, get_profile
+from rapportkoll.ingest.profile import Profile, get_profile, per_profile
 from rapportkoll.ingest.stratsys_text import (
     Line,
     Span,
     fold_same_length,
     vocabulary_for,
 )
-from rapportkoll.ingest.vocabulary import per_profile
 from rapportkoll.model import text as model_text
 
 
@@ -143,7 +143,7 @@ def test_one_vocabulary_per_profile_object() -> None:
     vocab = vocabulary_for(profile)
     assert vocabulary_for(profile) is vocab
     assert vocab.canonical("status", "Pabörjad") == "Påbörjad"
-    other = profile.model_copy()
+    other = dataclasses.replace(profile)
     assert vocabulary_for(other) is not vocab
 
 

@@ -24,7 +24,12 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Final
 
-from rapportkoll.ingest.profile import Profile, available_profiles, get_profile
+from rapportkoll.ingest.profile import (
+    Profile,
+    available_profiles,
+    check_profiles,
+    get_profile,
+)
 from rapportkoll.ingest.reader import TextReader
 from rapportkoll.ingest.source import Limits, Source, read_source, report_id
 from rapportkoll.model.bundle import Bundle, TableBuilder
@@ -321,8 +326,9 @@ def reading(paths: list[Path], options: ReadOptions | None = None) -> Iterator[R
     """Start reading every report under ``paths`` (see ``Reading``); the workers are
     stopped when the block ends, also when it ends in an error."""
     options = options or ReadOptions()
-    # A bad profile is a configuration error for the whole run, not a bad report.
-    available_profiles(options.profile_dirs)
+    # A bad profile is a configuration error for the whole run, not a bad report
+    # (readers load the profiles without checking them again).
+    check_profiles(options.profile_dirs)
     if options.profile:
         get_profile(options.profile, options.profile_dirs)
     pending = Reading(find_reports(paths), options)

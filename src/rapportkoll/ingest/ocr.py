@@ -4,27 +4,17 @@ OCR text differs from clean PDF text in ways that need their own reader: diacrit
 dropped or misread (é/ó/6/0 for ö), '|' printed between cells, cells split over
 lines, tables sometimes printed column by column, thousands groups glued. Each part
 of the layout has its own module (``ocr_goals``, ``ocr_items``, ``ocr_matrix``,
-``ocr_indicators``, ``ocr_finance``); words of the profile's vocabularies are
+``ocr_indicators``, ``ocr_finance``), read in turn by ``ocr_read`` (imported only
+when this reader is chosen); words of the profile's vocabularies are
 matched tolerantly (``vocabulary``) and every repair is recorded. A value that
 cannot be read with confidence becomes an ``extraction_issues`` row instead.
 """
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz
-
-from rapportkoll.ingest.ocr_context import OcrContext
-from rapportkoll.ingest.ocr_finance import read_finance
-from rapportkoll.ingest.ocr_goals import read_goals
-from rapportkoll.ingest.ocr_indicators import read_indicators
-from rapportkoll.ingest.ocr_items import read_items
-from rapportkoll.ingest.ocr_layout import find_layout
-from rapportkoll.ingest.ocr_matrix import read_matrix
-from rapportkoll.ingest.ocr_meta import read_report
-from rapportkoll.ingest.ocr_prose import read_prose
 from rapportkoll.ingest.profile import Profile, available_profiles
 from rapportkoll.ingest.source import Source
-from rapportkoll.ingest.vocabulary import Vocabulary, ocr_fold, per_profile
+from rapportkoll.ingest.vocabulary import ocr_fold
 from rapportkoll.model.bundle import Bundle
 
 _SWEDISH = set("åäöÅÄÖ")
@@ -48,6 +38,8 @@ def _folded(source: Source) -> str:
 def _fraction(text: str, profile: Profile) -> float:
     if not profile.detect:
         return 0.0
+    from rapidfuzz import fuzz  # only for text that looks OCR'd
+
     hits = 0
     for phrase in profile.detect:
         key = ocr_fold(phrase)
@@ -106,25 +98,10 @@ class OcrReader:
         return round(fraction * likeness, 3)
 
     def read(self, source: Source, profile: Profile | None) -> Bundle:
+        from rapportkoll.ingest.ocr_read import read_ocr
+
         chosen = _pick_profile(source, profile)
-        if chosen is None:
-            chosen = Profile(name="none")
-        ctx = OcrContext(source=source, profile=chosen, vocab=_vocabulary(chosen))
-        read_report(ctx)
-        layout = find_layout(ctx)
-        read_goals(ctx, layout)
-        read_items(ctx, layout)
-        read_matrix(ctx, layout)
-        read_indicators(ctx, layout)
-        read_finance(ctx, layout)
-        read_prose(ctx, layout)
-        return ctx.builder.build({source.path: source.lines})
-
-
-@per_profile
-def _vocabulary(profile: Profile) -> Vocabulary:
-    """The profile's vocabularies, built once per profile (their answers kept)."""
-    return Vocabulary(profile.vocabularies)
+        return read_ocr(source, Profile(name="none") if chosen is None else chosen)
 
 
 READER = OcrReader()

@@ -29,8 +29,7 @@ from rapportkoll.ingest.numberwords import (
     number_words,
     word_value,
 )
-from rapportkoll.ingest.profile import Profile
-from rapportkoll.ingest.vocabulary import per_profile
+from rapportkoll.ingest.profile import Profile, per_profile
 from rapportkoll.model.tables import TABLES, Row
 
 if TYPE_CHECKING:  # only the frame-to-frame wrapper for tests takes a frame

@@ -16,6 +16,7 @@ from rapportkoll.ingest.cells import (
     readings,
     tokens_of,
 )
+from rapportkoll.ingest.profile import MAX_PROFILES
 from rapportkoll.ingest.stratsys_items import (
     StopTest,
     continues_comment,
@@ -31,7 +32,6 @@ from rapportkoll.ingest.stratsys_text import (
     fold_same_length,
     folded,
 )
-from rapportkoll.ingest.vocabulary import MAX_PROFILES
 
 MAX_ROW_BLOCKS = 24
 

@@ -18,6 +18,7 @@ from rapportkoll.ingest.cells import (
     resolve_by_sums,
     tokens_of,
 )
+from rapportkoll.ingest.profile import MAX_PROFILES
 from rapportkoll.ingest.stratsys_text import (
     Block,
     Context,
@@ -26,7 +27,6 @@ from rapportkoll.ingest.stratsys_text import (
     fold_same_length,
     folded,
 )
-from rapportkoll.ingest.vocabulary import MAX_PROFILES
 
 StopTest = Callable[[Block], bool]
 """Which blocks end a table inside the goals section (given by the goals parser)."""

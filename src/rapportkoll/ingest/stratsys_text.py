@@ -19,9 +19,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rapportkoll.ingest.profile import Profile
+from rapportkoll.ingest.profile import Profile, per_profile
 from rapportkoll.ingest.rows import SourceRows
-from rapportkoll.ingest.vocabulary import per_profile
 from rapportkoll.model.bundle import TableBuilder
 
 

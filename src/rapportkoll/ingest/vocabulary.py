@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TypeVar
-
-from rapidfuzz import fuzz
 
 from rapportkoll.ingest.normalize import fold
 from rapportkoll.model.text import SHORT
@@ -42,35 +39,7 @@ _CHAR_CONFUSIONS = str.maketrans(
 _MULTI_CONFUSIONS = (("rn", "m"), ("vv", "w"), ("cl", "d"))
 _NON_WORD = re.compile(r"[^\w ]+")
 
-P = TypeVar("P")
-T = TypeVar("T")
-MAX_PROFILES = 16
 MAX_MATCHES = 1 << 16
-
-
-def per_profile(build: Callable[[P], T]) -> Callable[[P], T]:
-    """``build(profile)`` memoised per profile object: folded spellings and compiled
-    patterns are made once per profile, not once per report.
-
-    Profiles are frozen but hold dicts (not hashable), so the cache is keyed on the
-    object's identity and keeps the object alive (its id cannot be reused while the
-    entry lives). Profiles are loaded once per run, so the cache stays small; it is
-    emptied if it ever holds more than MAX_PROFILES.
-    """
-    cache: dict[int, tuple[P, T]] = {}
-
-    @functools.wraps(build)
-    def cached(profile: P) -> T:
-        hit = cache.get(id(profile))
-        if hit is not None and hit[0] is profile:
-            return hit[1]
-        if len(cache) >= MAX_PROFILES:
-            cache.clear()
-        value = build(profile)
-        cache[id(profile)] = (profile, value)
-        return value
-
-    return cached
 
 
 def ocr_fold(text: str) -> str:
@@ -150,6 +119,10 @@ class Vocabulary:
         return self._matches[key]
 
     def _match(self, field: str, text: str, min_score: float) -> VocabularyMatch | None:
+        # Imported here: only OCR'd text is matched, and ``ocr`` needs ``ocr_fold``
+        # (this module) to find out whether a text is OCR'd at all.
+        from rapidfuzz import fuzz
+
         original = " ".join(text.split())
         folded = fold(original)
         key = ocr_fold(original)

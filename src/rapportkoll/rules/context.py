@@ -17,6 +17,9 @@ from rapportkoll.rules.spec import RuleSpec
 
 T = TypeVar("T")
 
+# The reports' metadata every joined row gets (``unit`` as ``report_unit``).
+REPORT_COLUMNS = ("organisation", "doc_type", "period_start", "period_end", "unit")
+
 
 @dataclass
 class KindResult:
@@ -99,16 +102,18 @@ class RuleContext:
         engine keeps for the whole run cost a few columns each, not a second copy
         of every table.
         """
-        reports = self.bundle.reports[
-            ["report", "organisation", "doc_type", "period_start", "period_end", "unit"]
-        ].drop_duplicates("report")
-        reports = reports.rename(columns={"unit": "report_unit"}).set_index("report")
+        reports = self.bundle.reports
+        first = reports[~reports["report"].duplicated().to_numpy()]
+        at = pd.Index(first["report"]).get_indexer(frame["report"])
         joined = frame.reset_index(drop=True)
-        keys = joined["report"]
-        for column in reports.columns:
-            name = f"{column}_report" if column in joined.columns else column
-            values = reports[column]
-            joined[name] = keys.map(values).astype(values.dtype)
+        for column in REPORT_COLUMNS:
+            name = "report_unit" if column == "unit" else column
+            if name in joined.columns:
+                name = f"{name}_report"
+            values = first[column]
+            # A report missing from ``reports`` (position -1) gets an empty cell.
+            taken = values.array.take(at, allow_fill=True)
+            joined[name] = pd.Series(taken, dtype=values.dtype, copy=False)
         return joined
 
     def count(self, reports: Iterable[str]) -> None:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from rapportkoll.findings import Severity
 from rapportkoll.model.bundle import Bundle
 from rapportkoll.model.interval import Comparison, Interval
+
+# Each row's group number and the number of groups (see ``group_codes``).
+Codes = tuple[npt.NDArray[np.int64], int]
+ArrayLike = ExtensionArray | npt.NDArray[Any]
 
 
 def interval_of(
@@ -68,18 +74,72 @@ def uncertain(bundle: Bundle, rows: pd.DataFrame) -> pd.Series:
     issues = bundle.table("extraction_issues")
     if issues.empty or rows.empty:
         return pd.Series(False, index=rows.index)
-    lines = {
-        (str(f), int(n)) for f, n in zip(issues["file"], issues["line"], strict=True)
-    }
+    at_issues = zip(issues["file"].tolist(), issues["line"].tolist(), strict=True)
+    lines = {(str(f), int(n)) for f, n in at_issues}
     # Only rows of a file with issues can be flagged: look those up one by one.
     files = {f for f, _ in lines}
     flags = np.zeros(len(rows), dtype=bool)
-    (maybe,) = np.nonzero(rows["file"].astype(str).isin(files).to_numpy())
-    for i, f, n in zip(
-        maybe, rows["file"].iloc[maybe], rows["line"].iloc[maybe], strict=True
-    ):
-        flags[i] = (str(f), int(n)) in lines
+    maybe = np.flatnonzero(rows["file"].isin(files).to_numpy())
+    if len(maybe):
+        at = zip(
+            rows["file"].to_numpy()[maybe], rows["line"].to_numpy()[maybe], strict=True
+        )
+        flags[maybe] = [(str(f), int(n)) in lines for f, n in at]
     return pd.Series(flags, index=rows.index, dtype=bool)
+
+
+def certain(bundle: Bundle, rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` without the ``uncertain`` ones (the same frame when none is)."""
+    doubt = uncertain(bundle, rows).to_numpy()
+    return rows[~doubt] if doubt.any() else rows
+
+
+def group_codes(keys: Sequence[ArrayLike], sort: bool = False) -> Codes:
+    """Each row's group number, as ``groupby(keys, sort=sort, dropna=False)
+    .ngroup()`` numbers it (empty cells form groups of their own), and the number
+    of groups.
+
+    The keys are factorized one by one and combined: a groupby costs a few
+    milliseconds however small the table, and several kinds need only the numbers.
+    """
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    count = 1
+    for key in keys:
+        # (pandas-stubs list factorize's overloads one by one: no union)
+        codes, distinct = pd.factorize(
+            key,  # type: ignore[arg-type]
+            sort=sort,
+            use_na_sentinel=False,
+        )
+        combined = combined * len(distinct) + codes
+        count *= len(distinct)
+        if count > 2**31:
+            combined, count = _compact(combined, sorted_order=True)
+    return _compact(combined, sorted_order=sort)
+
+
+def values_of(column: pd.Series) -> ArrayLike:
+    """A column's values without its index: the extension array of a nullable
+    column (an integer column with empty cells stays one), else a numpy array."""
+    if isinstance(column.dtype, pd.api.extensions.ExtensionDtype):
+        array: ExtensionArray = column.array
+        return array
+    values: npt.NDArray[Any] = column.to_numpy()
+    return values
+
+
+def _compact(
+    combined: npt.NDArray[np.int64], sorted_order: bool
+) -> tuple[npt.NDArray[np.int64], int]:
+    """Combined codes renumbered 0..n-1: in sorted order, or in order of appearance."""
+    distinct, first, inverse = np.unique(
+        combined, return_index=True, return_inverse=True
+    )
+    if sorted_order:
+        return inverse.astype(np.int64).reshape(-1), len(distinct)
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(distinct))
+    return rank[inverse.reshape(-1)], len(distinct)
 
 
 def issues_within(

@@ -8,6 +8,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from rapportkoll.rules.kinds._common import group_codes, values_of
+
 
 def widen(
     rows: pd.DataFrame, key: list[str], column_field: str, columns: set[str]
@@ -16,39 +18,42 @@ def widen(
     ``c__dec`` (empty: NaN), ``c__line`` (whole numbers; empty: NaN).
 
     Duplicated cells (same key and column) keep the first one printed. Cells are
-    placed by their key's group number: a pivot cost tens of milliseconds however
-    small the table, and every rule of the wide kinds made one.
+    placed by their key's group number, and only the columns used are taken from
+    ``rows``: a pivot (or a take of every column) cost milliseconds however small
+    the table, and every rule of the wide kinds made one.
     """
-    wanted = rows[rows[column_field].isin(columns)]
-    if wanted.empty:
+    pos = np.flatnonzero(rows[column_field].isin(columns).to_numpy())
+    if len(pos) == 0:
         return pd.DataFrame(columns=[*key, "file"])
-    wanted = wanted.drop_duplicates([*key, column_field], keep="first")
-    groups = wanted.groupby(key, sort=True, dropna=False).ngroup().to_numpy()
-    leaders = ~wanted.duplicated(key).to_numpy()
-    order = np.argsort(groups[leaders], kind="stable")
-    first = wanted[leaders].iloc[order]
-    out = first[key].reset_index(drop=True)
-    field = wanted[column_field].to_numpy()
-    values = pd.to_numeric(wanted["value"], errors="coerce").to_numpy(float)
-    decimals = pd.to_numeric(wanted["decimals"], errors="coerce").to_numpy(float)
-    lines = wanted["line"].astype(object).to_numpy()
+    groups, count = group_codes([values_of(rows[k])[pos] for k in key], sort=True)
+    field = rows[column_field].to_numpy()[pos]
+    fields, names = pd.factorize(field)
+    # The first cell printed of each (key, column): later duplicates are dropped.
+    _, kept = np.unique(groups * len(names) + fields, return_index=True)
+    _, leaders = np.unique(groups, return_index=True)
+    first = pos[leaders]
+    out = pd.DataFrame({k: rows[k].take(first).reset_index(drop=True) for k in key})
+    values = pd.to_numeric(rows["value"], errors="coerce").to_numpy(float)[pos]
+    decimals = pd.to_numeric(rows["decimals"], errors="coerce").to_numpy(float)[pos]
+    lines = rows["line"].take(pos).astype(object).to_numpy()
+    placed = {}
     for c in columns:
-        at = field == c
-        out[c] = _placed(values, groups, at, len(out), float)
-        out[f"{c}__dec"] = _placed(decimals, groups, at, len(out), float)
-        out[f"{c}__line"] = _placed(lines, groups, at, len(out), object)
-    out["file"] = first["file"].to_numpy()
-    return out
+        at = kept[field[kept] == c]
+        placed[c] = _placed(values, groups, at, count, float)
+        placed[f"{c}__dec"] = _placed(decimals, groups, at, count, float)
+        placed[f"{c}__line"] = _placed(lines, groups, at, count, object)
+    placed["file"] = rows["file"].to_numpy()[first]
+    return pd.concat([out, pd.DataFrame(placed)], axis=1)
 
 
 def _placed(
     values: npt.NDArray[np.generic],
     groups: npt.NDArray[np.integer[Any]],
-    at: npt.NDArray[np.bool_],
+    at: npt.NDArray[np.intp],
     count: int,
     dtype: type,
 ) -> npt.NDArray[np.generic]:
-    """``values`` where ``at``, each at its group's row; NaN in the other rows."""
+    """``values`` at positions ``at``, each at its group's row; NaN elsewhere."""
     out: npt.NDArray[np.generic] = np.full(count, np.nan, dtype=dtype)
     out[groups[at]] = values[at]
     return out

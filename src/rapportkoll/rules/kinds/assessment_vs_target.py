@@ -40,7 +40,7 @@ from rapportkoll.model.text import fold
 from rapportkoll.rules import fmt
 from rapportkoll.rules.catalogue import load_catalogue
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.kinds._common import as_int, first_str, records, uncertain
+from rapportkoll.rules.kinds._common import as_int, certain, first_str, records
 from rapportkoll.rules.kinds._wide import widen
 from rapportkoll.rules.registry import RuleKind
 
@@ -76,7 +76,7 @@ def run(ctx: RuleContext) -> KindResult:
     p = ctx.params
     assert isinstance(p, Params)
     rows = ctx.rows()
-    rows = rows[~uncertain(ctx.bundle, rows)]
+    rows = certain(ctx.bundle, rows)
     if rows.empty:
         return ctx.result
     key = ["report", "goal", "indicator"]

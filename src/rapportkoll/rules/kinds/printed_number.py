@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.expr import on_distinct
-from rapportkoll.rules.kinds._common import first_str, uncertain
+from rapportkoll.rules.kinds._common import certain, first_str
 from rapportkoll.rules.registry import RuleKind
 
 _DECIMAL = re.compile(r"\d([.,])\d+\s*%?\s*$")
@@ -62,7 +62,7 @@ def run(ctx: RuleContext) -> KindResult:
     rows = ctx.rows()
     if rows.empty or "printed" not in rows.columns:
         return ctx.result
-    rows = rows[~uncertain(ctx.bundle, rows)]
+    rows = certain(ctx.bundle, rows)
     rows = rows[on_distinct(rows["printed"], _filled)]
     if rows.empty:
         return ctx.result

@@ -41,8 +41,8 @@ from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.kinds._common import (
     as_int,
+    certain,
     severity_for,
-    uncertain,
     verdicts,
 )
 from rapportkoll.rules.kinds._wide import widen
@@ -92,7 +92,7 @@ def run(ctx: RuleContext) -> KindResult:
     rows = ctx.rows()
     if rows.empty:
         return ctx.result
-    rows = rows[~uncertain(ctx.bundle, rows)]
+    rows = certain(ctx.bundle, rows)
     wide = widen(rows, p.row_key, p.column_field, names)
     if wide.empty:
         return ctx.result

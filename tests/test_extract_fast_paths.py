@@ -15,7 +15,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rapportkoll.ingest import stratsys_text
+from rapportkoll.ingest import prose, stratsys_text
 from rapportkoll.ingest.numberwords import (
     NUMBER_WORDS,
     has_number_word,
@@ -197,3 +197,72 @@ def test_fold_of_a_seed_line() -> None:
     assert model_text.fold("Nämndinitiativ Ej påbörjad 1  1 ") == (
         "namndinitiativ ej paborjad 1 1"
     )
+
+
+# --- prose phrases: the word-start guard after the first character ------------------
+
+_PHRASES = sorted(
+    {
+        *(p for forms in prose.COUNT_MEASURES.values() for p in forms),
+        *(p for forms in prose.AMOUNT_MEASURES.values() for p in forms),
+        *prose.POSITIVE,
+        *prose.NEGATIVE,
+        *(
+            p
+            for forms in get_profile("norrtalje-stratsys").claim_subjects.values()
+            for p in forms
+        ),
+        "-3 mål",
+        "(varav)",
+        " inledande blank",
+        "ärende",
+    }
+)
+PHRASE_TEXT = st.lists(
+    st.sampled_from([*"aeoduprnst åäöé6&-(3", "\n", "varav", "nås", "mål"]),
+    max_size=20,
+).map("".join)
+
+
+def _guarded_first(phrase: str) -> str:
+    """The definition: the guard before the whole pattern."""
+    return r"(?<![\wåäö])" + prose.ocr_pattern(phrase)
+
+
+def test_the_guard_moves_after_a_first_character_only() -> None:
+    assert prose.at_word_start("[oed6]verskott") == (
+        r"[oed6](?<![\wåäö][\s\S])verskott"
+    )
+    assert prose.at_word_start(r"\-3") == r"\-(?<![\wåäö][\s\S])3"
+    assert prose.at_word_start(r"\s+x") == r"(?<![\wåäö])\s+x"
+    assert prose.at_word_start("a+b") == r"(?<![\wåäö])a+b"
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(_PHRASES), PHRASE_TEXT, PHRASE_TEXT)
+def test_phrase_matches_are_those_of_the_guard_first(
+    phrase: str, before: str, after: str
+) -> None:
+    text = before + model_text.fold(phrase) + after
+    fast = re.compile(prose.at_word_start(prose.ocr_pattern(phrase)))
+    plain = re.compile(_guarded_first(phrase))
+    spans = [m.span() for m in plain.finditer(text)]
+    assert [m.span() for m in fast.finditer(text)] == spans
+
+
+def test_phrase_matches_in_a_seed_sentence() -> None:
+    # data/000_4d1abd7bdfbb87a9.txt:189-190
+    sentence = prose._fold_keep_length(
+        "Totalt 19 uppdrag är påbörjade, ett är slutfört och ett uppdrag är inte "
+        "påbörjat. Prognosen är att det ej påbörjade uppdraget avviker från plan."
+    )
+    found = {
+        phrase: [m.span() for m in re.finditer(_guarded_first(phrase), sentence)]
+        for phrase in _PHRASES
+    }
+    assert found["avviker från plan"] == [(126, 143)]
+    assert found["påbörjade"] == [(21, 30), (106, 115)]
+    assert found["inte påbörjat"] == [(67, 80)]
+    for phrase, spans in found.items():
+        fast = re.compile(prose.at_word_start(prose.ocr_pattern(phrase)))
+        assert [m.span() for m in fast.finditer(sentence)] == spans, phrase

@@ -344,7 +344,39 @@ def _phrases(mapping: Mapping[str, Iterable[str]]) -> tuple[tuple[str, str], ...
 
 def _compiled(phrases: Iterable[tuple[str, Any]]) -> _Phrases:
     """Each phrase pattern compiled, matching only at the start of a word."""
-    return tuple((re.compile(r"(?<![\wåäö])" + p), label) for p, label in phrases)
+    return tuple((re.compile(at_word_start(p)), label) for p, label in phrases)
+
+
+_SPECIAL: Final = frozenset("\\[](){}.^$*+?|")
+
+
+def at_word_start(pattern: str) -> str:
+    r"""``pattern`` (an ``ocr_pattern``) matching only where no word character
+    precedes it.
+
+    When the pattern begins with one character (a literal or a class) the guard
+    follows it: ``c(?<![\wåäö][\s\S])…`` means what ``(?<![\wåäö])c…`` means,
+    but ``re`` then looks for ``c`` first instead of trying the guard at every
+    position of the sentence (~25x faster on a long one).
+    """
+    first = _first_char_length(pattern)
+    if first == 0:
+        return r"(?<![\wåäö])" + pattern
+    return pattern[:first] + r"(?<![\wåäö][\s\S])" + pattern[first:]
+
+
+def _first_char_length(pattern: str) -> int:
+    """Length of the pattern's first item when it matches exactly one character
+    (a plain or escaped character, or a class, with no quantifier), else 0."""
+    if pattern.startswith("["):
+        end = pattern.find("]", 2) + 1
+    elif pattern.startswith("\\"):
+        end = 2 if len(pattern) > 1 and not pattern[1].isalnum() else 0
+    else:
+        end = 1 if pattern and pattern[0] not in _SPECIAL else 0
+    if end == 0 or pattern[end : end + 1] in ("*", "+", "?", "{"):
+        return 0
+    return end
 
 
 # OCR of Swedish text reads 'ö' as 'é', 'd' or '6' ("genomférda", "pabdrjade"), 'ä' as

@@ -16,7 +16,7 @@ from rapportkoll.model.interval import Comparison, Interval
 
 # Each row's group number and the number of groups (see ``group_codes``).
 Codes = tuple[npt.NDArray[np.int64], int]
-ArrayLike = ExtensionArray | npt.NDArray[Any]
+ArrayLike = pd.Series | ExtensionArray | npt.NDArray[Any]
 
 
 def interval_of(

@@ -32,10 +32,11 @@ Example finding:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -46,7 +47,7 @@ from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.expr import frame_mask, on_distinct
 from rapportkoll.rules.kinds._common import (
     as_int,
-    interval_of,
+    group_codes,
     issues_within,
     severity_for,
     uncertain,
@@ -73,124 +74,134 @@ def run(ctx: RuleContext) -> KindResult:
     rows = ctx.rows()
     if rows.empty:
         return ctx.result
-    rows = rows.assign(
-        _part=frame_mask(rows, p.parts), _total=frame_mask(rows, p.total)
-    )
-    rows = rows.assign(_uncertain=uncertain(ctx.bundle, rows))
-    rows = rows[~_ratio_groups(rows, p.group_by)]
-    if rows.empty:
-        return ctx.result
-    rows = rows.assign(
-        _uncertain=rows["_uncertain"] | _unread_within(ctx, rows, p.group_by)
-    )
-    if p.empty_as_zero:
-        rows.loc[rows["_part"], "value"] = rows.loc[rows["_part"], "value"].fillna(0.0)
-    parts = rows[rows["_part"] & rows["value"].notna()]
-    totals = rows[rows["_total"] & rows["value"].notna()]
+    groups, count = group_codes([rows[g] for g in p.group_by])
+    kept = ~_ratio_groups(rows, groups, count)
     # A group with a cell the reader could not place is reported by EXT01 instead.
-    doubtful = rows[rows["_uncertain"]].groupby(p.group_by, dropna=False).size()
-    if len(doubtful):
-        keys = (
-            set(doubtful.index)
-            if len(p.group_by) > 1
-            else {(k,) for k in doubtful.index}
-        )
-        keep = [
-            tuple(r) not in keys for r in totals[p.group_by].itertuples(index=False)
-        ]
-        totals = totals[keep]
-    if totals.empty:
+    unread = _unread_within(ctx, rows, groups, count)
+    doubt = (uncertain(ctx.bundle, rows).to_numpy() | unread) & kept
+    doubtful = np.bincount(groups[doubt], minlength=count) > 0
+    values = rows["value"].to_numpy(dtype=float, na_value=np.nan)
+    part = frame_mask(rows, p.parts).to_numpy() & kept
+    if p.empty_as_zero:
+        values = np.where(part & np.isnan(values), 0.0, values)
+    part &= ~np.isnan(values)
+    total = frame_mask(rows, p.total).to_numpy() & kept & ~np.isnan(values)
+    total &= ~doubtful[groups]
+    if not total.any():
         return ctx.result
-    iv = _exact(interval_of(parts), p.exact)
-    parts = parts.assign(_v=iv.value, _lo=iv.low, _hi=iv.high)
-    groups = parts.groupby(p.group_by, dropna=False, sort=False)
-    sums = groups[["_v", "_lo", "_hi"]].sum().rename(columns={"_v": "_v_sum"})
-    merged = totals.merge(sums.reset_index(), on=p.group_by, how="inner")
-    if merged.empty:
+    iv = _exact(_printed(rows, values), p.exact)
+    sums = _sums(iv, groups, part, count)
+    # Totals whose group has parts, in the order the totals are printed.
+    totals = np.flatnonzero(total & sums.has[groups])
+    if len(totals) == 0:
         return ctx.result
-    reported = _exact(interval_of(merged), p.exact)
-    expected = Interval(
-        merged["_v_sum"].to_numpy(float),
-        merged["_lo"].to_numpy(float),
-        merged["_hi"].to_numpy(float),
-    )
+    reported = Interval(iv.value[totals], iv.low[totals], iv.high[totals])
+    at = groups[totals]
+    expected = Interval(sums.value[at], sums.low[at], sums.high[at])
     cmp = compare(reported, expected)
-    ctx.count(merged["report"])
+    ctx.count(rows["report"].to_numpy()[totals])
     found = [(i, v) for i, v in enumerate(verdicts(cmp, p.rounding)) if v is not None]
     if not found:
         return ctx.result
-    listed = _listed(parts, merged.iloc[[i for i, _ in found]], p)
+    listed = _listed(rows, p.label, part, groups, {int(at[i]) for i, _ in found})
     for i, verdict in found:
-        row = merged.iloc[i]
-        lines, labels = listed[_key(row[g] for g in p.group_by)]
-        _report(
-            ctx, p, row, (lines, labels), cmp.difference[i], cmp.tolerance[i], verdict
-        )
+        row = rows.iloc[totals[i]].copy()
+        row["value"], row["_v_sum"] = values[totals[i]], sums.value[at[i]]
+        diff, tol = cmp.difference[i], cmp.tolerance[i]
+        _report(ctx, p, row, listed[int(at[i])], diff, tol, verdict)
     return ctx.result
 
 
-def _key(values: Iterable[Any]) -> tuple[Any, ...]:
-    """A group's key as a dict key (empty cells as None: NaN never equals NaN)."""
-    return tuple(None if pd.isna(v) else v for v in values)
-
-
 def _listed(
-    parts: pd.DataFrame, groups: pd.DataFrame, p: Params
-) -> dict[tuple[Any, ...], tuple[list[Any], list[Any]]]:
-    """The parts of ``groups`` (rows holding their keys): each group's lines and
-    labels, in the order they are printed."""
-    wanted = groups[p.group_by].drop_duplicates()
-    mine = parts[[*p.group_by, "line", p.label]].merge(wanted, on=p.group_by)
-    out: dict[tuple[Any, ...], tuple[list[Any], list[Any]]] = {}
-    keys = zip(*(mine[g] for g in p.group_by), strict=True)
-    for key, line, label in zip(keys, mine["line"], mine[p.label], strict=True):
-        lines, labels = out.setdefault(_key(key), ([], []))
-        lines.append(line)
-        labels.append(label)
+    rows: pd.DataFrame,
+    label: str,
+    part: npt.NDArray[np.bool_],
+    groups: npt.NDArray[np.int64],
+    wanted: set[int],
+) -> dict[int, tuple[list[Any], list[Any]]]:
+    """The parts of the ``wanted`` groups: each group's lines and labels, in the
+    order they are printed."""
+    mine = np.flatnonzero(part)
+    mine = mine[np.isin(groups[mine], list(wanted))]
+    mine = mine[np.argsort(groups[mine], kind="stable")]
+    lines = rows["line"].to_numpy(dtype=object)[mine]
+    labels = rows[label].to_numpy()[mine]
+    out: dict[int, tuple[list[Any], list[Any]]] = {g: ([], []) for g in wanted}
+    for g, line, name in zip(groups[mine].tolist(), lines, labels, strict=True):
+        out[g][0].append(line)
+        out[g][1].append(name)
     return out
+
+
+@dataclass(frozen=True)
+class _Sums:
+    """Per group: the sums of its parts' values and bounds, and whether it has any."""
+
+    value: npt.NDArray[np.float64]
+    low: npt.NDArray[np.float64]
+    high: npt.NDArray[np.float64]
+    has: npt.NDArray[np.bool_]
+
+
+def _sums(
+    iv: Interval, groups: npt.NDArray[np.int64], part: npt.NDArray[np.bool_], count: int
+) -> _Sums:
+    """The parts' intervals summed per group (pandas' compensated sum, one groupby
+    over the group numbers)."""
+    columns = {"v": iv.value[part], "lo": iv.low[part], "hi": iv.high[part]}
+    summed = pd.DataFrame(columns).groupby(groups[part], sort=True).sum()
+    out = {k: np.zeros(count) for k in columns}
+    for k in columns:
+        out[k][summed.index.to_numpy()] = summed[k].to_numpy(float)
+    has = np.zeros(count, dtype=bool)
+    has[groups[part]] = True
+    return _Sums(out["v"], out["lo"], out["hi"], has)
+
+
+def _printed(rows: pd.DataFrame, values: npt.NDArray[np.float64]) -> Interval:
+    """The interval each value stands for, printed with the row's decimals."""
+    dec = pd.to_numeric(rows["decimals"], errors="coerce").fillna(0).to_numpy(float)
+    return Interval.printed(values, dec)
 
 
 def _exact(interval: Interval, exact: bool) -> Interval:
     return Interval.exact(interval.value) if exact else interval
 
 
-def _ratio_groups(rows: pd.DataFrame, group_by: list[str]) -> pd.Series:
+def _ratio_groups(
+    rows: pd.DataFrame, groups: npt.NDArray[np.int64], count: int
+) -> npt.NDArray[np.bool_]:
     """Rows of a group holding a percentage: shares and ratios are not additive."""
     if "unit" not in rows.columns:
-        return pd.Series(False, index=rows.index)
+        return np.zeros(len(rows), dtype=bool)
     is_pct = on_distinct(
         rows["unit"], lambda v: v.astype("string").fillna("").str.strip().eq("%")
-    ).astype(bool)
-    return is_pct.groupby([rows[g] for g in group_by], dropna=False).transform("any")
+    ).to_numpy(dtype=bool)
+    return (np.bincount(groups[is_pct], minlength=count) > 0)[groups]
 
 
 def _unread_within(
-    ctx: RuleContext, rows: pd.DataFrame, group_by: list[str]
-) -> pd.Series:
+    ctx: RuleContext, rows: pd.DataFrame, groups: npt.NDArray[np.int64], count: int
+) -> npt.NDArray[np.bool_]:
     """Rows of a group whose line span holds a line the reader could not read.
 
     A row the reader gave up on adds no part to the sum, so the parts it did read
     fall short of the total by exactly that row: the sum says nothing then.
     """
-    keys = [rows[g] for g in group_by]
-    first = rows["line"].groupby(keys, dropna=False).transform("min")
-    last = rows["line"].groupby(keys, dropna=False).transform("max")
-    spans = pd.DataFrame(
-        {"file": rows["file"].to_numpy(), "first": first, "last": last},
-        index=rows.index,
-    )
-    # A group's rows share its span: look each distinct span up once.
-    number = spans.groupby(list(spans.columns), dropna=False, sort=False).ngroup()
-    distinct = spans.drop_duplicates()
-    flags = np.array(
-        issues_within(
-            ctx.bundle,
-            "file",
-            zip(distinct["file"], distinct["first"], distinct["last"], strict=True),
-        ),
-        dtype=bool,
-    )
-    return pd.Series(flags[number.to_numpy()], index=rows.index, dtype=bool)
+    if ctx.bundle.table("extraction_issues").empty:
+        return np.zeros(len(rows), dtype=bool)
+    lines = rows["line"].to_numpy(dtype=float, na_value=np.nan)
+    first, last = np.full(count, np.inf), np.full(count, -np.inf)
+    np.fmin.at(first, groups, lines)
+    np.fmax.at(last, groups, lines)
+    # A group's rows share its span: look each distinct (group, file) up once.
+    files = rows["file"].to_numpy()
+    spans, _ = group_codes([groups, files])
+    _, one = np.unique(spans, return_index=True)
+    at = groups[one]
+    owners = zip(files[one], first[at], last[at], strict=True)
+    flags = np.array(issues_within(ctx.bundle, "file", owners), dtype=bool)
+    return flags[spans]
 
 
 def _report(

@@ -7,12 +7,14 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel
 
 from rapportkoll.findings import Finding, Severity
 from rapportkoll.model.bundle import Bundle
-from rapportkoll.rules.expr import frame_mask
+from rapportkoll.rules.expr import conjuncts, frame_mask
 from rapportkoll.rules.spec import RuleSpec
 
 T = TypeVar("T")
@@ -88,10 +90,29 @@ class RuleContext:
             frame = self.joined[name] = self.with_reports(self.bundle.table(name))
         if len(frame) == 0 or (own is None and where is None):
             return frame
-        mask = frame_mask(frame, own)
-        if where:
-            mask &= frame_mask(frame, where)
+        try:
+            mask = self._mask(name, frame, [s for s in (own, where) if s])
+        except Exception:
+            # Whatever went wrong, the error names the rule's whole expression.
+            mask = frame_mask(frame, own).to_numpy()
+            if where:
+                mask &= frame_mask(frame, where).to_numpy()
         return frame[mask]
+
+    def _mask(
+        self, name: str, frame: pd.DataFrame, sources: list[str]
+    ) -> npt.NDArray[np.bool_]:
+        """Rows where every expression holds; each part of an ``and`` is evaluated
+        once per table and run (rules' filters share parts: ``claim_kind ==
+        'count'``, ``kind == 'uppdrag'`` …)."""
+        mask = np.ones(len(frame), dtype=bool)
+        for part in (p for source in sources for p in conjuncts(source)):
+            key = ("mask", name, part)
+            done = self.shared.get(key)
+            if done is None:
+                done = self.shared[key] = frame_mask(frame, part).to_numpy()
+            mask &= done
+        return mask
 
     def with_reports(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Join each row with its report's metadata (period_end, organisation …).

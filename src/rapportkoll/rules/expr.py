@@ -223,6 +223,17 @@ def parse(source: str) -> Expression:
     return Expression(source, tree)
 
 
+@cache
+def conjuncts(source: str) -> tuple[str, ...]:
+    """The parts of an ``and`` at the top of ``source`` (``source`` itself when it
+    is not one): the rows where every part holds are the rows where it holds, so
+    rules whose filters share a part can share its mask."""
+    body = parse(source).tree.body
+    if isinstance(body, ast.BoolOp) and isinstance(body.op, ast.And):
+        return tuple(ast.unparse(v) for v in body.values)
+    return (source,)
+
+
 def _check_node(node: ast.AST) -> None:
     if not isinstance(node, _ALLOWED):
         raise ExpressionError(

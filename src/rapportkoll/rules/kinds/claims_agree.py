@@ -35,13 +35,15 @@ Example finding:
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from rapportkoll.model.interval import Interval, compare
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.kinds._common import as_int, first_str, uncertain
+from rapportkoll.rules.kinds._common import as_int, first_str, group_codes, uncertain
 from rapportkoll.rules.kinds._goals import claim_goals
 from rapportkoll.rules.kinds.claim_matches_fact import UNIT_FACTORS, quote
 from rapportkoll.rules.registry import RuleKind
@@ -72,42 +74,47 @@ def run(ctx: RuleContext) -> KindResult:
     # What the others must match: the value most statements give, or the first
     # statement (by line) when no value is given more often than the others.
     claims = claims.sort_values(["report", "line"], kind="stable")
-    first = _references(claims, keys)
-    merged = claims.merge(first, on=keys, suffixes=("", "_first"))
-    merged = merged[merged["line"] != merged["line_first"]]
+    groups, count = group_codes([claims[k] for k in keys])
+    values = claims["_v"].to_numpy(float)
+    ref = _references(groups, count, values)[groups]
+    lines = claims["line"].to_numpy(dtype=float, na_value=np.nan)
     ctx.count(claims["report"])
-    if merged.empty:
+    others = np.flatnonzero(lines != lines[ref])
+    if len(others) == 0:
         return ctx.result
-    stated = Interval(
-        merged["_v"].to_numpy(float),
-        merged["_lo"].to_numpy(float),
-        merged["_hi"].to_numpy(float),
-    )
-    earlier = Interval(
-        merged["_v_first"].to_numpy(float),
-        merged["_lo_first"].to_numpy(float),
-        merged["_hi_first"].to_numpy(float),
-    )
+    low, high = claims["_lo"].to_numpy(float), claims["_hi"].to_numpy(float)
+    stated = Interval(values[others], low[others], high[others])
+    at = ref[others]
+    earlier = Interval(values[at], low[at], high[at])
     cmp = compare(stated, earlier)
-    for i in range(len(merged)):
-        if not cmp.agrees[i]:
-            _report(ctx, merged.iloc[i], cmp.difference[i], cmp.tolerance[i], keys)
+    for j in np.flatnonzero(~cmp.agrees):
+        row, first = claims.iloc[others[j]], claims.iloc[at[j]]
+        _report(ctx, row, first, cmp.difference[j], cmp.tolerance[j], keys)
     return ctx.result
 
 
-def _references(claims: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """One statement per group: the first giving the most common value when that
-    value is given more often than any other, else the first statement."""
-    votes = claims.groupby([*keys, "_v"], sort=False)["line"].transform("size")
-    ranked = claims.assign(_votes=votes)
-    top = ranked.groupby(keys, sort=False)["_votes"].transform("max")
-    leaders = ranked[ranked["_votes"] == top]
-    unique = leaders.groupby(keys, sort=False)["_v"].transform("nunique") == 1
-    chosen = leaders[unique].groupby(keys, sort=False).head(1)
-    undecided = claims.merge(chosen[keys], on=keys, how="left", indicator=True)
-    first = claims[(undecided["_merge"] == "left_only").to_numpy()]
-    first = first.groupby(keys, sort=False).head(1)
-    return pd.concat([chosen.drop(columns="_votes"), first], ignore_index=True)
+def _references(
+    groups: npt.NDArray[np.int64], count: int, values: npt.NDArray[np.float64]
+) -> npt.NDArray[np.intp]:
+    """Per group, the position of the statement the others must match: the first
+    giving the most common value when that value is given more often than any
+    other, else the first statement."""
+    pairs, _ = group_codes([groups, values])
+    votes = np.bincount(pairs)[pairs]
+    top = np.zeros(count, dtype=np.int64)
+    np.maximum.at(top, groups, votes)
+    leader = votes == top[groups]
+    # A group is decided when its leading statements all give one value.
+    led = np.unique(pairs[leader])
+    group_of = np.zeros(len(led) and int(pairs.max()) + 1, dtype=np.int64)
+    group_of[pairs] = groups
+    decided = np.bincount(group_of[led], minlength=count) == 1
+    _, first = np.unique(groups, return_index=True)
+    chosen = np.flatnonzero(leader & decided[groups])
+    _, one = np.unique(groups[chosen], return_index=True)
+    out = first.copy()
+    out[groups[chosen[one]]] = chosen[one]
+    return out
 
 
 def _in_base_unit(
@@ -136,14 +143,19 @@ def _in_base_unit(
 
 
 def _report(
-    ctx: RuleContext, row: pd.Series, diff: float, tol: float, keys: list[str]
+    ctx: RuleContext,
+    row: pd.Series,
+    first: pd.Series,
+    diff: float,
+    tol: float,
+    keys: list[str],
 ) -> None:
     lang = ctx.lang
     factor = float(row["_unit_factor"])
     unit = first_str(row["unit"])
     dec = as_int(row.get("decimals"))
     said = f"{row['printed']}"
-    other = f"{row['printed_first']}"
+    other = f"{first['printed']}"
     what = " · ".join(first_str(row[k]) for k in keys if k != "report")
     d = fmt.number(diff / factor, dec, lang)
     t = fmt.number(tol / factor, max(dec, 1), lang)
@@ -151,17 +163,17 @@ def _report(
     ctx.add(
         message=ctx.t(
             f"Texten anger {said}{quote(row)} men "
-            f"{other} på rad {row['line_first']} ({what}; skillnad {d}{suffix}, "
-            f"tolerans {t}{suffix}) — rad {row['line']}, {row['line_first']}",
+            f"{other} på rad {first['line']} ({what}; skillnad {d}{suffix}, "
+            f"tolerans {t}{suffix}) — rad {row['line']}, {first['line']}",
             f"The text says {said}{quote(row)} but "
-            f"{other} on line {row['line_first']} ({what}; difference {d}{suffix}, "
-            f"tolerance {t}{suffix}) — lines {row['line']}, {row['line_first']}",
+            f"{other} on line {first['line']} ({what}; difference {d}{suffix}, "
+            f"tolerance {t}{suffix}) — lines {row['line']}, {first['line']}",
         ),
         report=str(row["report"]),
         file=str(row["file"]),
-        lines=[int(row["line"]), int(row["line_first"])],
+        lines=[int(row["line"]), int(first["line"])],
         labels=[*(row[k] for k in keys if k != "report"), "restated"],
-        expected=float(row["_v_first"]) / factor,
+        expected=float(first["_v"]) / factor,
         reported=float(row["_v"]) / factor,
         difference=float(diff) / factor,
         tolerance=float(tol) / factor,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,6 +31,8 @@ from rapportkoll.ingest.stratsys_text import (
     vocabulary_for,
 )
 from rapportkoll.model import text as model_text
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _per_character_fold(text: str) -> str:
@@ -178,12 +181,16 @@ def test_fold_is_its_definition_below_u3000() -> None:
     assert differing == []
 
 
-FOLD_TEXT = st.text(
-    alphabet=st.sampled_from(
-        [*"aZ åÄöÉüßÆø-1,.", "\t", "\n", "\xa0", "\u2028", "\u3000", "\u0301", "ﬁ", "İ"]
+FOLD_TEXT = st.lists(
+    st.sampled_from(
+        [
+            *"aZ åÄöÉüßÆø-1,.§–Σς",
+            *("\t", "\n", "\xa0", "\u2028", "\u3000", "ﬁ", "İ"),
+            *("\u0301", "\u0327", "\u0308", "Å\u0327", "–\u0301", "o\u0308ö"),
+        ]
     ),
     max_size=30,
-)
+).map("".join)
 
 
 @settings(max_examples=200)
@@ -197,6 +204,13 @@ def test_fold_of_a_seed_line() -> None:
     assert model_text.fold("Nämndinitiativ Ej påbörjad 1  1 ") == (
         "namndinitiativ ej paborjad 1 1"
     )
+
+
+def test_fold_of_a_seed_text_in_pieces_is_its_definition() -> None:
+    # The April seed has '§' and '–' among plain text: folded run by run.
+    text = (REPO / "data/000_4d1abd7bdfbb87a9.txt").read_text(encoding="utf-8")
+    assert "§" in text and "–" in text
+    assert model_text.fold(text) == _reference_fold(text)
 
 
 # --- prose phrases: the word-start guard after the first character ------------------

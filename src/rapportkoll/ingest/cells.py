@@ -463,6 +463,8 @@ def choose(
         return Choice(None, (), False, 0)
     if len(candidates) == 1:
         return Choice(candidates[0], tuple(candidates), True, 1)
+    if not relations:  # every reading scores (0, 0): all stay, the first is taken
+        return Choice(candidates[0], tuple(candidates), False, len(candidates))
     scored = [(relation_score(r, columns, relations), r) for r in candidates]
     consistent = [(good, r) for (good, bad), r in scored if bad == 0]
     if len(consistent) == 1:

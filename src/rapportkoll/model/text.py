@@ -33,20 +33,40 @@ _DROP_COMBINING = _DropCombining()
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
     if _NOT_PLAIN.search(text) is None:
-        # Only combining marks are not ASCII here: drop them at C speed.
-        bare = decomposed.encode("ascii", "ignore").decode("ascii")
+        bare = _plain_bare(text)
     else:
-        bare = decomposed.translate(_DROP_COMBINING)
+        # Folding goes character by character (see _plain_pattern), so runs of
+        # plain characters take the fast path and only the others the table: a
+        # report's text has a '–' or '§' here and there, not a run of them.
+        parts = _NOT_PLAIN_RUN.split(text)  # plain, other, plain, …, plain
+        bare = "".join(
+            _other_bare(part) if i % 2 else _plain_bare(part)
+            for i, part in enumerate(parts)
+        )
     return " ".join(bare.split())  # str.split's whitespace is regex \s's
+
+
+def _plain_bare(text: str) -> str:
+    """Case-folded, decomposed and without combining marks, for text of plain
+    characters: only combining marks are not ASCII there, dropped at C speed."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
+def _other_bare(text: str) -> str:
+    """Case-folded, decomposed and without combining marks, for any text."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return decomposed.translate(_DROP_COMBINING)
 
 
 def _plain_pattern() -> re.Pattern[str]:
     """Any character but ASCII and the Latin letters (up to U+017F) whose case fold
     decomposes into ASCII and combining marks alone. Case folding and NFKD work
     character by character (marks reordered among themselves only), so in text of
-    such characters every non-ASCII character left is a combining mark."""
+    such characters every non-ASCII character left is a combining mark. Marks are
+    dropped, and the characters kept are never reordered, so text can be folded
+    piece by piece as well."""
 
     def plain(char: str) -> bool:
         decomposed = unicodedata.normalize("NFKD", char.casefold())
@@ -57,3 +77,4 @@ def _plain_pattern() -> re.Pattern[str]:
 
 
 _NOT_PLAIN = _plain_pattern()
+_NOT_PLAIN_RUN = re.compile(f"({_NOT_PLAIN.pattern}+)")

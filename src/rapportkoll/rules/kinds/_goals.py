@@ -132,7 +132,15 @@ def uncertain_goals(bundle: Bundle) -> set[tuple[str, str]]:
 
 
 def goal_rows(ctx: RuleContext, spec: GoalCount) -> pd.DataFrame:
-    """The rows ``spec`` selects, one per distinct thing, with a ``goal`` column."""
+    """The rows ``spec`` selects, one per distinct thing, with a ``goal`` column.
+
+    Made once per run and spec (bindings share their totals): callers must not
+    change the frame."""
+    key = ("goal_rows", spec.table, spec.where, tuple(spec.distinct))
+    return ctx.derived(key, lambda: _goal_rows(ctx, spec))
+
+
+def _goal_rows(ctx: RuleContext, spec: GoalCount) -> pd.DataFrame:
     rows = ctx.rows(spec.table, spec.where)
     if rows.empty or "goal" not in rows:
         return rows.iloc[0:0]

@@ -34,13 +34,15 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.expr import on_distinct
-from rapportkoll.rules.kinds._common import certain, first_str
+from rapportkoll.rules.kinds._common import certain, first_str, group_codes
 from rapportkoll.rules.registry import RuleKind
 
 _DECIMAL = re.compile(r"\d([.,])\d+\s*%?\s*$")
@@ -70,11 +72,11 @@ def run(ctx: RuleContext) -> KindResult:
         _percent_signs(ctx, p, rows)
         return ctx.result
     seps = _separators_of(rows)
-    keys = [rows[g] for g in p.group_by]
-    commas = (seps == ",").groupby(keys, dropna=False).transform("sum")
-    points = (seps == ".").groupby(keys, dropna=False).transform("sum")
-    ctx.count(rows.drop_duplicates(p.group_by)["report"])
-    mixed = (commas > 0) & (points > 0)
+    groups, count = group_codes([rows[g] for g in p.group_by])
+    _count_groups(ctx, rows, groups)
+    commas = np.bincount(groups[(seps == ",").to_numpy()], minlength=count) > 0
+    points = np.bincount(groups[(seps == ".").to_numpy()], minlength=count) > 0
+    mixed = (commas & points)[groups]
     for _, group in rows[mixed].groupby(p.group_by, dropna=False, sort=True):
         _separators(ctx, p, group, seps[group.index])
     return ctx.result
@@ -137,19 +139,30 @@ def _percent_signs(ctx: RuleContext, p: Params, rows: pd.DataFrame) -> None:
     signed = on_distinct(rows["printed"], _has_percent)
     if "unit" in rows.columns:
         signed |= on_distinct(rows["unit"], _is_percent)
-    keys = [rows[g] for g in p.group_by]
-    share = signed.groupby(keys, dropna=False).transform("mean")
-    percent = share >= p.share
+    groups, count = group_codes([rows[g] for g in p.group_by])
+    flags = signed.to_numpy(dtype=bool)
+    share = np.bincount(groups, weights=flags, minlength=count) / np.bincount(
+        groups, minlength=count
+    )
+    percent = share[groups] >= p.share
     if p.name_column and p.name_pattern:
         pattern = p.name_pattern
         named = on_distinct(
             rows[p.name_column],
             lambda v: _text(v).str.contains(pattern, case=False, regex=True),
-        ).astype(bool)
-        percent |= named.groupby(keys, dropna=False).transform("any")
-    ctx.count(rows.drop_duplicates(p.group_by)["report"])
-    for _, row in rows[percent & ~signed].iterrows():
+        ).to_numpy(dtype=bool)
+        percent |= (np.bincount(groups[named], minlength=count) > 0)[groups]
+    _count_groups(ctx, rows, groups)
+    for _, row in rows[percent & ~flags].iterrows():
         _missing_percent(ctx, p, row)
+
+
+def _count_groups(
+    ctx: RuleContext, rows: pd.DataFrame, groups: npt.NDArray[np.int64]
+) -> None:
+    """Each group checked counts once for its (first row's) report."""
+    _, first = np.unique(groups, return_index=True)
+    ctx.count(rows["report"].to_numpy()[first])
 
 
 def _text(values: pd.Series) -> pd.Series:

@@ -82,18 +82,16 @@ def run(ctx: RuleContext) -> KindResult:
             for c, k in zip(key_cols, p.keys, strict=True)
         }
     )
-    found = listing.groupby(["report", *key_cols], sort=False).agg(_n=("line", "size"))
-    merged = counts.merge(found.reset_index(), on=["report", *key_cols], how="left")
-    ctx.count(merged["report"])
     lines = _lines_of(listing, key_cols)
-    for _, row in merged[_differs(merged, p)].iterrows():
-        _compare(ctx, p, row, lines)
+    keys = zip(*(counts[c] for c in ["report", *key_cols]), strict=True)
+    found = np.array([len(lines.get(key, ())) for key in keys], dtype=float)
+    ctx.count(counts["report"])
+    for i in np.flatnonzero(_differs(counts, found, p)):
+        _compare(ctx, p, counts.iloc[i], int(found[i]), lines)
     if p.check_unlisted:
         # A matrix row the reader could not read is absent; EXT01 reports that line.
         doubtful = reports_with_issues(ctx.bundle, str(ctx.spec.table))
-        listed = found.reset_index()
-        listed = listed[~listed["report"].isin(doubtful)]
-        _unlisted(ctx, p, counts, listed, key_cols, lines)
+        _unlisted(ctx, counts, key_cols, lines, doubtful)
     return ctx.result
 
 
@@ -101,7 +99,8 @@ Lines = dict[tuple[Any, ...], list[Any]]
 
 
 def _lines_of(listing: pd.DataFrame, key_cols: list[str]) -> Lines:
-    """The listed lines per (report, keys …), in the order they are printed."""
+    """The listed lines per (report, keys …), in the order they are printed (keys
+    in the order they first appear); a key's count is its number of lines."""
     out: Lines = {}
     columns = [listing[c] for c in ["report", *key_cols, "line"]]
     for *key, line in zip(*columns, strict=True):
@@ -109,13 +108,14 @@ def _lines_of(listing: pd.DataFrame, key_cols: list[str]) -> Lines:
     return out
 
 
-def _differs(merged: pd.DataFrame, p: Params) -> npt.NDArray[np.bool_]:
+def _differs(
+    counts: pd.DataFrame, found: npt.NDArray[np.float64], p: Params
+) -> npt.NDArray[np.bool_]:
     """Rows whose count may differ from the listing (``_compare`` decides)."""
-    n = merged["_n"].fillna(0).to_numpy(float)
-    value = pd.to_numeric(merged["value"], errors="coerce").to_numpy(float)
+    value = pd.to_numeric(counts["value"], errors="coerce").to_numpy(float)
     empty = np.isnan(value)
     said = np.trunc(np.where(empty, 0.0, value))
-    differs: npt.NDArray[np.bool_] = (~empty | p.empty_as_zero) & (said != n)
+    differs: npt.NDArray[np.bool_] = (~empty | p.empty_as_zero) & (said != found)
     return differs
 
 
@@ -123,8 +123,7 @@ def _label(ctx: RuleContext, p: Params, row: pd.Series) -> str:
     return " · ".join(str(row[k.count]) for k in p.keys)
 
 
-def _compare(ctx: RuleContext, p: Params, row: pd.Series, lines: Lines) -> None:
-    n = 0 if pd.isna(row["_n"]) else int(row["_n"])
+def _compare(ctx: RuleContext, p: Params, row: pd.Series, n: int, lines: Lines) -> None:
     value = row["value"]
     if pd.isna(value):
         if not p.empty_as_zero:
@@ -158,34 +157,38 @@ def _compare(ctx: RuleContext, p: Params, row: pd.Series, lines: Lines) -> None:
 
 def _unlisted(
     ctx: RuleContext,
-    p: Params,
     counts: pd.DataFrame,
-    found: pd.DataFrame,
     key_cols: list[str],
     listed: Lines,
+    doubtful: set[str],
 ) -> None:
-    known = counts[["report", *key_cols]].drop_duplicates()
-    extra = found.merge(known, on=["report", *key_cols], how="left", indicator=True)
-    extra = extra[extra["_merge"] == "left_only"]
-    files = counts.drop_duplicates("report").set_index("report")["file"]
-    for _, row in extra.iterrows():
-        label = " · ".join(str(row[c]) for c in key_cols)
-        lines = list(listed[(row["report"], *(row[c] for c in key_cols))])
+    """A finding per listed key the summary has no row for (reports whose summary
+    the reader doubted left out)."""
+    known = set(zip(*(counts[c] for c in ["report", *key_cols]), strict=True))
+    files: dict[Any, Any] = {}
+    for report, file in zip(counts["report"], counts["file"], strict=True):
+        files.setdefault(report, file)
+    for key, lines in listed.items():
+        report, *values = key
+        if report in doubtful or key in known:
+            continue
+        n = len(lines)
+        label = " · ".join(str(v) for v in values)
         where = fmt.capped([str(x) for x in lines], 6, ctx.lang)
         ctx.add(
             message=ctx.t(
-                f"Listningen har {int(row['_n'])} för {label} men "
+                f"Listningen har {n} för {label} men "
                 f"sammanställningen har ingen sådan rad (listade på rad {where})",
-                f"The listing has {int(row['_n'])} for {label} but the summary has no "
+                f"The listing has {n} for {label} but the summary has no "
                 f"such row (listed at lines {where})",
             ),
-            report=str(row["report"]),
-            file=str(files.get(row["report"], "")),
-            lines=lines,
-            labels=[row[c] for c in key_cols],
-            expected=float(row["_n"]),
+            report=str(report),
+            file=str(files.get(report, "")),
+            lines=list(lines),
+            labels=values,
+            expected=float(n),
             reported=0.0,
-            difference=-float(row["_n"]),
+            difference=-float(n),
             tolerance=0.0,
         )
 

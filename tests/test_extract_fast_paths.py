@@ -66,6 +66,28 @@ def test_fold_same_length_of_text_is_the_per_character_fold(text: str) -> None:
     assert fold_same_length(text) == _per_character_fold(text)
 
 
+def _per_character_keep_length(text: str) -> str:
+    """The definition of prose's same-length fold: each character on its own."""
+    return "".join(prose._keep_length_char(c) for c in text)
+
+
+def test_prose_fold_keep_length_is_per_character_below_u3000() -> None:
+    differing = [
+        hex(i)
+        for i in range(0x3000)
+        if prose._fold_keep_length(chr(i)) != _per_character_keep_length(chr(i))
+    ]
+    assert differing == []
+
+
+@settings(max_examples=200)
+@given(TEXT)
+def test_prose_fold_keep_length_of_text_is_per_character(text: str) -> None:
+    folded = prose._fold_keep_length(text)
+    assert folded == _per_character_keep_length(text)
+    assert len(folded) == len(text)
+
+
 def test_fold_same_length_of_a_seed_line() -> None:
     # data/000_4d1abd7bdfbb87a9.txt:178, the matrix row of nämndinitiativ
     line = "Nämndinitiativ Ej påbörjad 1  1 "

@@ -31,6 +31,7 @@ from rapportkoll.ingest.numberwords import (
 )
 from rapportkoll.ingest.profile import Profile, per_profile
 from rapportkoll.model.tables import TABLES, Row
+from rapportkoll.model.text import SameLengthFold
 
 if TYPE_CHECKING:  # only the frame-to-frame wrapper for tests takes a frame
     import pandas as pd
@@ -887,21 +888,14 @@ _DIRECTIONS: Final = _compiled(
 )
 
 
-class _KeepLengthTable(dict[int, str]):
-    """Per-character folds for ``str.translate``, computed on first sight."""
-
-    def __missing__(self, key: int) -> str:
-        char = chr(key)
-        folded = self[key] = f if len(f := fold(char)) == 1 else char.lower()
-        return folded
+def _keep_length_char(char: str) -> str:
+    """``fold`` of one character, or its lower case where that is not one
+    character (whitespace folds to nothing, 'ß' to 'ss')."""
+    return f if len(f := fold(char)) == 1 else char.lower()
 
 
-_KEEP_LENGTH = _KeepLengthTable()
-
-
-def _fold_keep_length(text: str) -> str:
-    """Fold like ``fold`` but character by character, so offsets still match."""
-    return text.translate(_KEEP_LENGTH)
+_fold_keep_length: Final = SameLengthFold(_keep_length_char)
+"""Fold like ``fold`` but character by character, so offsets still match."""
 
 
 _CLAUSE_BREAK: Final = re.compile(r"[,;:]|\s[-–]\s")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from rapportkoll.ingest.profile import Profile, per_profile
 from rapportkoll.ingest.rows import SourceRows
 from rapportkoll.model.bundle import TableBuilder
+from rapportkoll.model.text import SameLengthFold
 
 
 def _fold_char(char: str) -> str:
@@ -33,44 +34,9 @@ def _fold_char(char: str) -> str:
     return "".join(c if not c.isspace() else " " for c in out)
 
 
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table filled on first sight of each character: folding is
-    per character, so one C-level translate replaces a Python loop per character."""
-
-    def __missing__(self, key: int) -> str:
-        folded = self[key] = _fold_char(chr(key))
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
-
-
-def fold_same_length(text: str) -> str:
-    """Case- and diacritic-folded text with the same length as ``text`` (å→a, Ö→o),
-    so a regex match on the folded text gives offsets into the original."""
-    if _NOT_PLAIN.search(text) is None:
-        return _ascii_fold(text)
-    return text.translate(_FOLD_TABLE)
-
-
-def _ascii_fold(text: str) -> str:
-    """Lower case, decomposed, everything but ASCII dropped: C-speed, and the same
-    as the per-character fold for text of plain characters only."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return decomposed.encode("ascii", "ignore").decode("ascii")
-
-
-def _plain_pattern() -> re.Pattern[str]:
-    """Any character outside printable ASCII and Latin letters whose fold is what
-    ``_ascii_fold`` makes of it. One such character is its own ASCII letter (or
-    sign) after ``_ascii_fold``, so for text of them alone it is the fold itself
-    (lower case is per character there, and dropped marks never move a letter)."""
-    candidates = map(chr, [*range(0x20, 0x7F), *range(0xA0, 0x180)])
-    plain = "".join(c for c in candidates if _ascii_fold(c) == _fold_char(c))
-    return re.compile(f"[^{re.escape(plain)}]")
-
-
-_NOT_PLAIN = _plain_pattern()
+fold_same_length = SameLengthFold(_fold_char)
+"""Case- and diacritic-folded text with the same length as the text (å→a, Ö→o),
+so a regex match on the folded text gives offsets into the original."""
 
 
 @dataclass(slots=True, eq=False)

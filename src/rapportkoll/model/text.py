@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 SHORT = 200  # names, headings and vocabulary: short strings seen again and again
@@ -78,3 +79,45 @@ def _plain_pattern() -> re.Pattern[str]:
 
 _NOT_PLAIN = _plain_pattern()
 _NOT_PLAIN_RUN = re.compile(f"({_NOT_PLAIN.pattern}+)")
+
+
+class SameLengthFold:
+    """A per-character fold (one character to one) applied to text, its length
+    kept, so a regex match on the folded text gives offsets into the original.
+
+    Text of *plain* characters only (printable ASCII and Latin letters up to
+    U+017F whose fold is what ``ascii_fold`` makes of them) is folded by
+    ``ascii_fold`` at C speed: each of them is one ASCII character there, lower
+    case and NFKD work per character, and dropped marks never move a letter.
+    Other text goes through a ``str.translate`` table filled on first sight of
+    each character.
+    """
+
+    def __init__(self, fold_char: Callable[[str], str]) -> None:
+        self._table = _CharTable(fold_char)
+        candidates = map(chr, [*range(0x20, 0x7F), *range(0xA0, 0x180)])
+        plain = "".join(c for c in candidates if ascii_fold(c) == fold_char(c))
+        self._not_plain = re.compile(f"[^{re.escape(plain)}]")
+
+    def __call__(self, text: str) -> str:
+        if self._not_plain.search(text) is None:
+            return ascii_fold(text)
+        return text.translate(self._table)
+
+
+class _CharTable(dict[int, str]):
+    """``str.translate`` table of a per-character fold, filled on first sight."""
+
+    def __init__(self, fold_char: Callable[[str], str]) -> None:
+        super().__init__()
+        self._fold_char = fold_char
+
+    def __missing__(self, key: int) -> str:
+        folded = self[key] = self._fold_char(chr(key))
+        return folded
+
+
+def ascii_fold(text: str) -> str:
+    """Lower case, decomposed, everything but ASCII dropped (C speed)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return decomposed.encode("ascii", "ignore").decode("ascii")

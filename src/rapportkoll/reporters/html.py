@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -57,11 +58,12 @@ def render_html(report: RunReport) -> str:
     """The whole page; every value from the run is escaped where it is written."""
     lang = lang_of(report.lang)
     findings = sorted(report.findings, key=Finding.sort_key)
+    summary = report.summary()  # one pass over a batch's results, not one per use
     parts = [
-        _head(report, lang),
-        _top(report, lang),
+        _head(summary, lang),
+        _top(summary, lang),
         "<main>\n",
-        _totals(report, lang),
+        _totals(summary, lang),
         f"\n<h2>{escape(label(lang, 'reports'))}</h2>\n",
         *_report_sections(report, lang),
         f"\n<h2>{escape(label(lang, 'findings').capitalize())}</h2>\n",
@@ -82,9 +84,10 @@ def _sev(lang: str, severity: Severity) -> Markup:
     return escape(severity_label(lang, severity))
 
 
-def _head(report: RunReport, lang: str) -> str:
+def _head(summary: dict[str, Any], lang: str) -> str:
+    counts = summary["by_severity"]
     headline = ", ".join(
-        f"{report.count(s)} {severity_label(lang, s, plural=report.count(s) != 1)}"
+        f"{counts[s]} {severity_label(lang, s, plural=counts[s] != 1)}"
         for s in SEVERITIES
     )
     return (
@@ -97,8 +100,7 @@ def _head(report: RunReport, lang: str) -> str:
     )
 
 
-def _top(report: RunReport, lang: str) -> str:
-    summary = report.summary()
+def _top(summary: dict[str, Any], lang: str) -> str:
     counts = (
         f"{summary['reports']} {escape(label(lang, 'reports').lower())} · "
         f"{summary['rules']} {escape(label(lang, 'rules'))} · "
@@ -110,12 +112,12 @@ def _top(report: RunReport, lang: str) -> str:
     )
 
 
-def _totals(report: RunReport, lang: str) -> str:
+def _totals(summary: dict[str, Any], lang: str) -> str:
     """The run's tiles: active findings per severity, waived ones, passed rules."""
-    summary = report.summary()
     tiles = [
         f'    <div class="tile {s.value}" data-total="{s.value}"><b>'
-        f"{report.count(s)}</b>{escape(severity_label(lang, s).capitalize())}</div>\n"
+        f"{summary['by_severity'][s]}</b>"
+        f"{escape(severity_label(lang, s).capitalize())}</div>\n"
         for s in SEVERITIES
     ]
     return (

@@ -13,6 +13,7 @@ from pandas.api.extensions import ExtensionArray
 from rapportkoll.findings import Severity
 from rapportkoll.model.bundle import Bundle
 from rapportkoll.model.interval import Comparison, Interval
+from rapportkoll.rules.context import RuleContext
 
 # Each row's group number and the number of groups (see ``group_codes``).
 Codes = tuple[npt.NDArray[np.int64], int]
@@ -92,6 +93,17 @@ def certain(bundle: Bundle, rows: pd.DataFrame) -> pd.DataFrame:
     """``rows`` without the ``uncertain`` ones (the same frame when none is)."""
     doubt = uncertain(bundle, rows).to_numpy()
     return rows[~doubt] if doubt.any() else rows
+
+
+def certain_rows(ctx: RuleContext) -> pd.DataFrame:
+    """The rule's selection (``ctx.rows()``) without its ``uncertain`` rows, made
+    once per run and selection: rules of several kinds check the same rows."""
+    key = ("certain", ctx.spec.table, ctx.spec.where)
+    rows = ctx.shared.get(key)
+    if rows is None:
+        rows = ctx.shared[key] = certain(ctx.bundle, ctx.rows())
+    # A new object, as ctx.rows() gives: a rule that adds a column keeps it.
+    return rows.copy(deep=False)
 
 
 def group_codes(keys: Sequence[ArrayLike], sort: bool = False) -> Codes:

@@ -25,25 +25,27 @@ def widen(
     pos = np.flatnonzero(rows[column_field].isin(columns).to_numpy())
     if len(pos) == 0:
         return pd.DataFrame(columns=[*key, "file"])
-    groups, count = group_codes([values_of(rows[k])[pos] for k in key], sort=True)
+    keys = {k: rows[k] for k in key}
+    groups, count = group_codes([values_of(c)[pos] for c in keys.values()], sort=True)
     field = rows[column_field].to_numpy()[pos]
     fields, names = pd.factorize(field)
     # The first cell printed of each (key, column): later duplicates are dropped.
     _, kept = np.unique(groups * len(names) + fields, return_index=True)
     _, leaders = np.unique(groups, return_index=True)
     first = pos[leaders]
-    out = pd.DataFrame({k: rows[k].take(first).reset_index(drop=True) for k in key})
+    out: dict[str, Any] = {
+        k: pd.Series(values_of(c)[first], dtype=c.dtype) for k, c in keys.items()
+    }
     values = pd.to_numeric(rows["value"], errors="coerce").to_numpy(float)[pos]
     decimals = pd.to_numeric(rows["decimals"], errors="coerce").to_numpy(float)[pos]
     lines = rows["line"].take(pos).astype(object).to_numpy()
-    placed = {}
     for c in columns:
         at = kept[field[kept] == c]
-        placed[c] = _placed(values, groups, at, count, float)
-        placed[f"{c}__dec"] = _placed(decimals, groups, at, count, float)
-        placed[f"{c}__line"] = _placed(lines, groups, at, count, object)
-    placed["file"] = rows["file"].to_numpy()[first]
-    return pd.concat([out, pd.DataFrame(placed)], axis=1)
+        out[c] = _placed(values, groups, at, count, float)
+        out[f"{c}__dec"] = _placed(decimals, groups, at, count, float)
+        out[f"{c}__line"] = _placed(lines, groups, at, count, object)
+    out["file"] = rows["file"].to_numpy()[first]
+    return pd.DataFrame(out)
 
 
 def _placed(

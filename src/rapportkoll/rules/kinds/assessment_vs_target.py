@@ -40,7 +40,7 @@ from rapportkoll.model.text import fold
 from rapportkoll.rules import fmt
 from rapportkoll.rules.catalogue import load_catalogue
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.kinds._common import as_int, certain, first_str, records
+from rapportkoll.rules.kinds._common import as_int, certain_rows, first_str, records
 from rapportkoll.rules.kinds._wide import widen
 from rapportkoll.rules.registry import RuleKind
 
@@ -75,8 +75,7 @@ def direction_of(name: str, pairs: list[tuple[str, str]]) -> str | None:
 def run(ctx: RuleContext) -> KindResult:
     p = ctx.params
     assert isinstance(p, Params)
-    rows = ctx.rows()
-    rows = certain(ctx.bundle, rows)
+    rows = certain_rows(ctx)
     if rows.empty:
         return ctx.result
     key = ["report", "goal", "indicator"]

@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.expr import on_distinct
-from rapportkoll.rules.kinds._common import certain, first_str, group_codes
+from rapportkoll.rules.kinds._common import certain_rows, first_str, group_codes
 from rapportkoll.rules.registry import RuleKind
 
 _DECIMAL = re.compile(r"\d([.,])\d+\s*%?\s*$")
@@ -64,7 +64,7 @@ def run(ctx: RuleContext) -> KindResult:
     rows = ctx.rows()
     if rows.empty or "printed" not in rows.columns:
         return ctx.result
-    rows = certain(ctx.bundle, rows)
+    rows = certain_rows(ctx)
     rows = rows[on_distinct(rows["printed"], _filled)]
     if rows.empty:
         return ctx.result

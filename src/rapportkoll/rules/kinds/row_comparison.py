@@ -52,7 +52,7 @@ from rapportkoll.model.formula import Formula
 from rapportkoll.model.interval import Interval
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.kinds._common import as_int, certain
+from rapportkoll.rules.kinds._common import as_int, certain_rows
 from rapportkoll.rules.kinds._wide import widen
 from rapportkoll.rules.registry import RuleKind
 
@@ -138,7 +138,7 @@ def run(ctx: RuleContext) -> KindResult:
     rows = ctx.rows()
     if rows.empty:
         return ctx.result
-    rows = _with_aliases(certain(ctx.bundle, rows), p)
+    rows = _with_aliases(certain_rows(ctx), p)
     wide = widen(rows, p.row_key, p.column_field, names)
     if wide.empty:
         return ctx.result

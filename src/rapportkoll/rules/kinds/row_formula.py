@@ -41,7 +41,7 @@ from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.kinds._common import (
     as_int,
-    certain,
+    certain_rows,
     severity_for,
     verdicts,
 )
@@ -92,7 +92,7 @@ def run(ctx: RuleContext) -> KindResult:
     rows = ctx.rows()
     if rows.empty:
         return ctx.result
-    rows = certain(ctx.bundle, rows)
+    rows = certain_rows(ctx)
     wide = widen(rows, p.row_key, p.column_field, names)
     if wide.empty:
         return ctx.result

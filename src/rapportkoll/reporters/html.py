@@ -9,15 +9,13 @@ module (``templates/``), put inline so the page needs nothing else.
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
+from html import escape
 from pathlib import Path
 from typing import Any
-
-from markupsafe import Markup, escape
 
 from rapportkoll import __version__
 from rapportkoll.findings import (
@@ -80,7 +78,7 @@ def _static(name: str) -> str:
     return (STATIC / name).read_text(encoding="utf-8")
 
 
-def _sev(lang: str, severity: Severity) -> Markup:
+def _sev(lang: str, severity: Severity) -> str:
     return escape(severity_label(lang, severity))
 
 
@@ -392,7 +390,7 @@ def _finding_body(f: Finding, info: RuleInfo | None, lang: str) -> str:
     return f'  <div class="body">\n    {shown}{drawn}\n  </div>\n'
 
 
-def _chart(f: Finding, kind: str, lang: str) -> Markup | None:
+def _chart(f: Finding, kind: str, lang: str) -> str | None:
     pair = _pair(f)
     if pair is None:
         return None
@@ -448,7 +446,7 @@ def _source(f: Finding, excerpt: dict[int, str]) -> list[str]:
             text = _highlight(excerpt[n], patterns)
             out.append(f'<span class="l hl"><i>{n}</i>{text}</span>')
         else:
-            out.append(f'<span class="l"><i>{n}</i>{html.escape(excerpt[n])}</span>')
+            out.append(f'<span class="l"><i>{n}</i>{escape(excerpt[n])}</span>')
         previous = n
     return out
 
@@ -533,8 +531,8 @@ def _highlight(text: str, patterns: list[tuple[str, re.Pattern[str]]]) -> str:
                 spans.append((m.start(), m.end(), css))
     out, pos = [], 0
     for start, end, css in sorted(spans):
-        out.append(html.escape(text[pos:start]))
-        out.append(f'<mark class="{css}">{html.escape(text[start:end])}</mark>')
+        out.append(escape(text[pos:start]))
+        out.append(f'<mark class="{css}">{escape(text[start:end])}</mark>')
         pos = end
-    out.append(html.escape(text[pos:]))
+    out.append(escape(text[pos:]))
     return "".join(out)

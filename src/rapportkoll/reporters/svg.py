@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from markupsafe import Markup
-
 from rapportkoll.reporters.i18n import format_number, label
 
 EXPECTED = "#98a2b3"
@@ -24,7 +22,7 @@ class Bar:
     waived: bool = False
 
 
-def bars(rows: list[Bar], lang: str, *, title: str = "", labels: bool = True) -> Markup:
+def bars(rows: list[Bar], lang: str, *, title: str = "", labels: bool = True) -> str:
     """Horizontal paired bars per row, the reported bar marked when it deviates."""
     label_w, bar_w, row_h = (250 if labels else 8), 260, 40
     height = 26 + row_h * len(rows)
@@ -56,7 +54,7 @@ def bars(rows: list[Bar], lang: str, *, title: str = "", labels: bool = True) ->
                 f"{escape(format_number(value, lang))}</text>"
             )
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return "".join(parts)
 
 
 def _legend(lang: str, x: int) -> str:
@@ -71,7 +69,7 @@ def _legend(lang: str, x: int) -> str:
     return "".join(out)
 
 
-def count_tiles(expected: float, reported: float, lang: str) -> Markup:
+def count_tiles(expected: float, reported: float, lang: str) -> str:
     """The summary matrix's value next to the count found in the listing."""
     tiles = [
         (label(lang, "matrix_value"), expected, EXPECTED),
@@ -96,7 +94,7 @@ def count_tiles(expected: float, reported: float, lang: str) -> Markup:
         '<text x="180" y="50" text-anchor="middle" class="big" fill="#475467">≠</text>'
     )
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return "".join(parts)
 
 
 def _short(text: str, limit: int = 36) -> str:

@@ -97,7 +97,8 @@ class RuleContext:
             mask = frame_mask(frame, own).to_numpy()
             if where:
                 mask &= frame_mask(frame, where).to_numpy()
-        return frame[mask]
+        # Every row selected: the same rows and index as a take would give.
+        return frame if mask.all() else frame[mask]
 
     def _mask(
         self, name: str, frame: pd.DataFrame, sources: list[str]

@@ -184,12 +184,15 @@ def reports_with_issues(bundle: Bundle, table: str) -> set[str]:
     return set(issues.loc[issues["table"] == table, "report"].astype(str))
 
 
-def records(rows: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows as dicts (``to_dict('records')`` without its per-cell boxing)."""
-    names = list(rows.columns)
-    columns = [_plain_values(rows[c]) for c in names]
+def records(
+    rows: pd.DataFrame, columns: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """The rows as dicts (``to_dict('records')`` without its per-cell boxing), of
+    every column or only of ``columns``."""
+    names = list(rows.columns if columns is None else dict.fromkeys(columns))
+    cells = [_plain_values(rows[c]) for c in names]
     return [
-        dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)
+        dict(zip(names, values, strict=True)) for values in zip(*cells, strict=True)
     ]
 
 

@@ -323,7 +323,8 @@ def _against_count(
             lines_of.setdefault(report, []).append(line)
     in_scope = set(ctx.rows(spec.table, spec.scope)["report"]) if spec.scope else None
     counted = []
-    for claim in records(claims):
+    used = [column, "report", "line", "file", "measure", "subject", "sentence"]
+    for claim in records(claims, used):
         said = claim[column]
         if pd.isna(said) or (in_scope is not None and claim["report"] not in in_scope):
             continue

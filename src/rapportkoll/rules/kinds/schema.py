@@ -85,12 +85,13 @@ def _plain_column(column: str, base: str, values: pd.Series) -> bool:
         return False
     if base == "float" and dtype != np.float64:
         return False
-    filled = values.dropna()
-    if base == "date" and not bool(on_distinct(filled, _iso_dates).all()):
+    # (Only dates and ranged numbers look at their values: the rest are done.)
+    if base == "date" and not bool(on_distinct(values.dropna(), _iso_dates).all()):
         return False
     if column in VALUE_RANGES:
         if base not in {"int", "float"}:
             return False
+        filled = values.dropna()
         low, high = VALUE_RANGES[column]
         if bool((filled < low).any()) or (high is not None and (filled > high).any()):
             return False

@@ -57,9 +57,16 @@ def on_distinct(x: pd.Series, f: Callable[[pd.Series], Any]) -> pd.Series:
     a Python call.
     """
     codes, distinct = x.factorize()
-    done = pd.Series(f(pd.Series(np.asarray(distinct, dtype=object), dtype=object)))
-    blank = pd.Series(f(pd.Series([None], dtype=object)))
-    table = np.append(done.to_numpy(), blank.to_numpy())
+    if len(distinct) == 0:  # (an f of nothing may have a dtype of its own)
+        done = pd.Series(f(pd.Series([], dtype=object)))
+        blank = pd.Series(f(pd.Series([None], dtype=object)))
+        table = np.append(done.to_numpy(), blank.to_numpy())
+    else:
+        # One call for the distinct values and the empty cell (code -1, last).
+        values = np.empty(len(distinct) + 1, dtype=object)
+        values[:-1] = distinct
+        values[-1] = None
+        table = pd.Series(f(pd.Series(values, dtype=object))).to_numpy()
     return pd.Series(table[codes], index=x.index)
 
 

@@ -324,15 +324,20 @@ def _worker_context() -> multiprocessing.context.BaseContext:
 @contextmanager
 def reading(paths: list[Path], options: ReadOptions | None = None) -> Iterator[Reading]:
     """Start reading every report under ``paths`` (see ``Reading``); the workers are
-    stopped when the block ends, also when it ends in an error."""
+    stopped when the block ends, also when it ends in an error.
+
+    Workers start before the profiles are checked: the check imports pydantic,
+    which reading does not need, so a worker forked first starts sooner.
+    """
     options = options or ReadOptions()
-    # A bad profile is a configuration error for the whole run, not a bad report
-    # (readers load the profiles without checking them again).
-    check_profiles(options.profile_dirs)
-    if options.profile:
-        get_profile(options.profile, options.profile_dirs)
     pending = Reading(find_reports(paths), options)
     try:
+        # A bad profile is a configuration error for the whole run, not a bad
+        # report (readers load the profiles without checking them again; what
+        # they read with a bad one is never used).
+        check_profiles(options.profile_dirs)
+        if options.profile:
+            get_profile(options.profile, options.profile_dirs)
         yield pending
     finally:
         pending.close()

@@ -21,8 +21,9 @@ class SourceRows:
         raise NotImplementedError
 
     def add(self, table: str, line: int, /, **row: Any) -> None:
-        report, file = self.provenance()
-        self.builder.add(table, report=report, file=file, line=line, **row)
+        row["report"], row["file"] = self.provenance()
+        row["line"] = line
+        self.builder.add_row(table, row)
 
     def issue(
         self,

@@ -140,6 +140,10 @@ class TableBuilder:
         self._rows: dict[str, list[Row]] = {}
 
     def add(self, table: str, /, **row: Any) -> None:
+        self.add_row(table, row)
+
+    def add_row(self, table: str, row: Mapping[str, Any]) -> None:
+        """``add`` of a row given as a mapping (column -> value)."""
         spec = TABLES.get(table)
         if spec is None:
             raise KeyError(f"unknown canonical table {table!r}")

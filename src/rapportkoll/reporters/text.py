@@ -77,13 +77,14 @@ def _finding_lines(finding: Finding, width: int, lang: str, color: bool) -> list
 def summary_line(report: RunReport, *, color: bool = False) -> str:
     """Counts per severity (active findings), waived, and rule outcomes on one line."""
     lang = report.lang
+    summary = report.summary()  # one pass over a batch's results and findings
     counts = []
     for severity in sorted(Severity, key=lambda s: -s.rank):
-        n = report.count(severity)
+        n = summary["by_severity"][severity.value]
         text = f"{n} {severity_label(lang, severity, plural=n != 1)}"
         counts.append(_paint(text, _COLORS[severity], color and n > 0))
-    waived = sum(1 for f in report.findings if f.waived)
-    outcomes = report.summary()["outcomes"]
+    waived = summary["waived"]
+    outcomes = summary["outcomes"]
     rules = ", ".join(
         f"{outcomes[o.value]} {label(lang, _outcome_key(o))}" for o in Outcome
     )

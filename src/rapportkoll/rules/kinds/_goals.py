@@ -9,7 +9,6 @@ keeps prose after the last goal (finance, staff) from being taken for its analys
 from __future__ import annotations
 
 import re
-from typing import Any, cast
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
@@ -150,11 +149,3 @@ def _goal_rows(ctx: RuleContext, spec: GoalCount) -> pd.DataFrame:
     if spec.distinct:
         rows = rows.drop_duplicates(keys)
     return rows
-
-
-def counts_per_goal(rows: pd.DataFrame) -> dict[tuple[Any, Any], int]:
-    """Number of rows per (report, goal), as a dict (looked up once per goal)."""
-    if rows.empty:
-        return {}
-    sizes = rows.groupby(["report", "goal"]).size()
-    return {cast(tuple[Any, Any], key): int(n) for key, n in sizes.items()}

@@ -54,7 +54,6 @@ from rapportkoll.rules.expr import frame_mask
 from rapportkoll.rules.kinds._common import first_str
 from rapportkoll.rules.kinds._goals import (
     GoalCount,
-    counts_per_goal,
     goal_rows,
     uncertain_goals,
 )
@@ -96,15 +95,17 @@ def run(ctx: RuleContext) -> KindResult:
     lines: dict[tuple[str, str], list[int]] = {}
     for name, spec in p.counts.items():
         rows = goal_rows(ctx, spec)
-        per = counts_per_goal(rows)
-        goals[name] = [
-            per.get((r, g), 0) for r, g in zip(goals.report, goals.goal, strict=True)
-        ]
+        per: dict[tuple[str, str], int] = {}  # rows per (report, goal)
         if len(rows):
             for r, g, line in zip(
                 rows["report"], rows["goal"], rows["line"], strict=True
             ):
-                lines.setdefault((str(r), str(g)), []).append(int(line))
+                key = (str(r), str(g))
+                per[key] = per.get(key, 0) + 1
+                lines.setdefault(key, []).append(int(line))
+        goals[name] = [
+            per.get((r, g), 0) for r, g in zip(goals.report, goals.goal, strict=True)
+        ]
     ctx.count(goals["report"])
     for case in p.cases:
         hits = goals[frame_mask(goals, case.when)]

@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from rapportkoll.rules.context import RuleContext
 from rapportkoll.rules.kinds._common import group_codes, values_of
+
+
+def widen_all(
+    ctx: RuleContext,
+    rows: pd.DataFrame,
+    key: list[str],
+    column_field: str,
+    names: set[str],
+    variant: Hashable = (),
+) -> pd.DataFrame:
+    """``widen`` of every column ``rows`` hold (and of ``names``), made once per run
+    for the rule's selection, ``key``, ``column_field`` and ``variant`` (what else
+    ``rows`` depend on): the rules of the wide kinds on one selection share it.
+
+    A wide row lacking one of a rule's ``names`` is one the rule does not check,
+    so the rows that only other columns give change nothing for it. The frame is
+    shared: callers must not change it.
+    """
+    columns = {c for c in rows[column_field].unique() if isinstance(c, str)} | names
+    spec, wanted = ctx.spec, frozenset(columns)
+    made = ("wide", spec.table, spec.where, variant, tuple(key), column_field, wanted)
+    wide = ctx.shared.get(made)
+    if wide is None:
+        wide = ctx.shared[made] = widen(rows, key, column_field, columns)
+    return wide
 
 
 def widen(

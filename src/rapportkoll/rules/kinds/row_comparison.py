@@ -53,7 +53,7 @@ from rapportkoll.model.interval import Interval
 from rapportkoll.rules import fmt
 from rapportkoll.rules.context import KindResult, RuleContext
 from rapportkoll.rules.kinds._common import as_int, certain_rows
-from rapportkoll.rules.kinds._wide import widen
+from rapportkoll.rules.kinds._wide import widen_all
 from rapportkoll.rules.registry import RuleKind
 
 Mask = npt.NDArray[np.bool_]
@@ -139,7 +139,8 @@ def run(ctx: RuleContext) -> KindResult:
     if rows.empty:
         return ctx.result
     rows = _with_aliases(certain_rows(ctx), p)
-    wide = widen(rows, p.row_key, p.column_field, names)
+    aliases = tuple((a, tuple(pats)) for a, pats in sorted(p.aliases.items()))
+    wide = widen_all(ctx, rows, p.row_key, p.column_field, names, aliases)
     if wide.empty:
         return ctx.result
     applicable = wide[sorted(names)].notna().all(axis=1).to_numpy(dtype=bool).copy()

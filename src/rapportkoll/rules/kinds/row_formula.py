@@ -45,7 +45,7 @@ from rapportkoll.rules.kinds._common import (
     severity_for,
     verdicts,
 )
-from rapportkoll.rules.kinds._wide import widen
+from rapportkoll.rules.kinds._wide import widen_all
 from rapportkoll.rules.registry import RuleKind
 
 
@@ -93,7 +93,7 @@ def run(ctx: RuleContext) -> KindResult:
     if rows.empty:
         return ctx.result
     rows = certain_rows(ctx)
-    wide = widen(rows, p.row_key, p.column_field, names)
+    wide = widen_all(ctx, rows, p.row_key, p.column_field, names)
     if wide.empty:
         return ctx.result
     outcomes = []

@@ -204,9 +204,9 @@ def _against_facts(
 def _fact_pairs(
     claims: pd.DataFrame, facts: pd.DataFrame, subject_column: str | None
 ) -> list[tuple[Any, Any]]:
-    """(claim index, fact index) for each claim with exactly one fact of its report
-    (and subject). The facts are split by report once, so the cost grows with the
-    number of claims and facts, not with their product."""
+    """(claim position, fact position) for each claim with exactly one fact of its
+    report (and subject). The facts are split by report once, so the cost grows
+    with the number of claims and facts, not with their product."""
     subjects = (
         facts[subject_column].astype(str).to_numpy()
         if subject_column
@@ -214,14 +214,14 @@ def _fact_pairs(
     )
     by_report: dict[Any, list[tuple[Any, str]]] = {}
     for index, report, subject in zip(
-        facts.index, facts["report"], subjects, strict=True
+        range(len(facts)), facts["report"], subjects, strict=True
     ):
         by_report.setdefault(report, []).append((index, subject))
     pairs: list[tuple[Any, Any]] = []
     keyed: dict[Any, list[tuple[str, str]]] = {}  # a report's names and their keys
     named: dict[tuple[Any, str], str | None] = {}  # a report's name for a subject
     for index, report, said in zip(
-        claims.index, claims["report"], claims["subject"], strict=True
+        range(len(claims)), claims["report"], claims["subject"], strict=True
     ):
         mine = by_report.get(report, [])
         if subject_column:
@@ -240,9 +240,9 @@ def _fact_pairs(
     return pairs
 
 
-def _frame_of(frame: pd.DataFrame, index: list[Any]) -> pd.DataFrame:
-    """The rows at ``index`` (labels, repeats allowed), numbered 0…n-1."""
-    return frame.loc[index].reset_index(drop=True)
+def _frame_of(frame: pd.DataFrame, positions: list[int]) -> pd.DataFrame:
+    """The rows at ``positions`` (repeats allowed), numbered 0…n-1."""
+    return frame.take(positions).reset_index(drop=True)
 
 
 def _report(

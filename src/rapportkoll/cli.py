@@ -8,13 +8,23 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapportkoll import __version__
-from rapportkoll.config import Config, load_config
 from rapportkoll.findings import RunReport, Severity
+from rapportkoll.ingest.discover import Reading, ReadOptions, reading
 from rapportkoll.model.errors import UserError
 from rapportkoll.options import CheckOptions, read_options, report_paths
+from rapportkoll.pyproject import (
+    DEFAULT_JOBS,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_LINES,
+    Table,
+    read_table,
+)
+
+if TYPE_CHECKING:  # validating the settings imports pydantic: after reading starts
+    from rapportkoll.config import Config
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -125,30 +135,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def _config(args: argparse.Namespace) -> tuple[Config, CheckOptions]:
-    """[tool.rapportkoll] from pyproject.toml, overridden by command-line flags."""
-    start = Path(args.config) if getattr(args, "config", None) else Path.cwd()
-    config = load_config(start)
-    overrides: dict[str, Any] = {
+# Settings the command line can give, as named in rapportkoll.config.Config.
+_FLAGS = (
+    "paths",
+    "checks",
+    "expectations",
+    "profiles",
+    "lang",
+    "waivers",
+    "jobs",
+    "max_bytes",
+    "max_lines",
+    "formats",
+    "fail_on",
+)
+
+
+def _flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings given on the command line (None and [] mean not given)."""
+    given: dict[str, Any] = {
         key: getattr(args, key)
-        for key in (
-            "paths",
-            "checks",
-            "expectations",
-            "profiles",
-            "lang",
-            "waivers",
-            "jobs",
-            "max_bytes",
-            "max_lines",
-            "formats",
-            "fail_on",
-        )
+        for key in _FLAGS
         if getattr(args, key, None) not in (None, [])
     }
     if getattr(args, "expectations", None):
-        overrides["expectations"] = [args.expectations]
-    config = config.merged(**overrides)
+        given["expectations"] = [args.expectations]
+    return given
+
+
+def _table(args: argparse.Namespace) -> Table:
+    """[tool.rapportkoll] as written: of --config's pyproject.toml or the nearest."""
+    start = Path(args.config) if getattr(args, "config", None) else Path.cwd()
+    return read_table(start)
+
+
+def _config(args: argparse.Namespace, table: Table) -> tuple[Config, CheckOptions]:
+    """The settings of ``table`` overridden by the flags, validated (pydantic)."""
+    from rapportkoll.config import config_of
+
+    config = config_of(table).merged(**_flags(args))
     options = CheckOptions(
         paths=[str(p) for p in config.paths] or ["data"],
         checks=[str(p) for p in config.checks] or ["checks"],
@@ -163,20 +188,73 @@ def _config(args: argparse.Namespace) -> tuple[Config, CheckOptions]:
     return config, options
 
 
-def _run(config: Config, options: CheckOptions) -> RunReport:
-    from rapportkoll.ingest.discover import reading
+def _reading(options: CheckOptions) -> tuple[list[Path], ReadOptions]:
+    """What reading the reports of a run needs: their paths and how to read them."""
+    return report_paths(options), read_options(options)
 
-    # The workers start reading before pandas, the rules and the reporters are
-    # imported here: on a one-report run that import is most of the time saved.
-    with reading(report_paths(options), read_options(options)) as pending:
-        from rapportkoll.engine import run_check
 
-        report = run_check(options, pending)
+def _early_reading(
+    args: argparse.Namespace, table: Table
+) -> tuple[list[Path], ReadOptions] | None:
+    """What reading the reports needs, from the flags and the table as written,
+    known before pydantic is imported to validate them; None when a value is not of
+    its plain type (the settings are then validated before anything is read)."""
+    values = {**table.values(), **_flags(args)}
+    paths, profiles = values.get("paths", []), values.get("profiles", [])
+    numbers = (
+        values.get("jobs", DEFAULT_JOBS),
+        values.get("max_bytes", DEFAULT_MAX_BYTES),
+        values.get("max_lines", DEFAULT_MAX_LINES),
+    )
+    if not (_plain_paths(paths) and _plain_paths(profiles)):
+        return None
+    if not all(type(n) is int for n in numbers):
+        return None
+    jobs, max_bytes, max_lines = numbers
+    options = CheckOptions(
+        paths=[str(p) for p in paths] or ["data"],
+        profile=getattr(args, "profile", None),
+        profiles=[str(p) for p in profiles] or ["profiles"],
+        jobs=jobs,
+        max_bytes=max_bytes,
+        max_lines=max_lines,
+    )
+    return _reading(options)
+
+
+def _plain_paths(value: object) -> bool:
+    """A list of paths that ``Path`` and the file system take without an error."""
+    return isinstance(value, list | tuple) and all(
+        isinstance(p, str | Path) and "\x00" not in str(p) for p in value
+    )
+
+
+def _run(args: argparse.Namespace) -> tuple[Config, RunReport]:
+    """Read the reports while pydantic, the settings' validation, pandas and the
+    rules load: the workers start from the settings as written. A bad setting still
+    ends the run with its error (exit 2), and the workers are stopped."""
+    table = _table(args)
+    early = _early_reading(args, table)
+    if early is None:
+        config, options = _config(args, table)  # its error before any worker starts
+        report = _checked(options, None)
+    else:
+        with reading(*early) as pending:
+            config, options = _config(args, table)
+            same = _reading(options) == early  # as validated: always, by their types
+            report = _checked(options, pending if same else None)
     if config.waivers is not None:
         from rapportkoll.waivers import apply_waivers, load_waivers
 
         report = apply_waivers(report, load_waivers(config.waivers), date.today())
-    return report
+    return config, report
+
+
+def _checked(options: CheckOptions, pending: Reading | None) -> RunReport:
+    """The run's report; the reports are read here unless ``pending`` reads them."""
+    from rapportkoll.engine import run_check
+
+    return run_check(options, pending)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -186,8 +264,7 @@ def _check(args: argparse.Namespace) -> int:
     from rapportkoll.reporters.text import render_text
 
     started = time.perf_counter()
-    config, options = _config(args)
-    report = _run(config, options)
+    config, report = _run(args)
     t0 = time.perf_counter()
     formats = list(config.formats or [])
     output = args.output or config.output_dir
@@ -222,8 +299,7 @@ def _print_timings(report: RunReport) -> None:
 def _baseline(args: argparse.Namespace) -> int:
     from rapportkoll.waivers import write_baseline
 
-    config, options = _config(args)
-    report = _run(config, options)
+    _settings, report = _run(args)
     write_baseline(
         report, Path(args.output), accepted_by=args.accepted_by, expires=args.expires
     )

@@ -1,16 +1,14 @@
-"""Project settings from ``[tool.rapportkoll]`` in the nearest pyproject.toml.
+"""Project settings from ``[tool.rapportkoll]`` of the nearest pyproject.toml, checked.
 
 Keys may be written with ``_`` or ``-`` (``fail_on`` = ``fail-on``). Relative paths are
-relative to the folder of that pyproject.toml. Command-line flags win: the CLI calls
-``config.merged(fail_on=..., formats=...)`` with the flags the user gave (None = not
-given).
+relative to the folder of that pyproject.toml (``rapportkoll.pyproject`` reads the
+table). Command-line flags win: the CLI calls ``config.merged(fail_on=...,
+formats=...)`` with the flags the user gave (None = not given).
 """
 
 from __future__ import annotations
 
 import difflib
-import re
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,10 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from rapportkoll.findings import Severity
 from rapportkoll.model.errors import UserError
-from rapportkoll.model.yamlfile import read_text, shown
+from rapportkoll.model.yamlfile import shown
+from rapportkoll.pyproject import (
+    DEFAULT_JOBS,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_LINES,
+    SECTION,
+    Table,
+    read_table,
+)
 
-SECTION = "[tool.rapportkoll]"
-PATH_KEYS = ("paths", "checks", "expectations", "profiles", "output_dir", "waivers")
 KNOWN_FORMATS = ("text", "json", "markdown", "html", "junit", "sarif", "xlsx")
 
 
@@ -39,9 +43,9 @@ class Config(BaseModel):
     output_dir: Path | None = None
     lang: Literal["sv", "en"] = "sv"
     waivers: Path | None = None
-    jobs: int = Field(default=0, ge=0, description="0 = automatic (CPUs + 1)")
-    max_bytes: int = Field(default=200_000_000, ge=1)
-    max_lines: int = Field(default=2_000_000, ge=1)
+    jobs: int = Field(default=DEFAULT_JOBS, ge=0, description="0 = automatic")
+    max_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=1)
+    max_lines: int = Field(default=DEFAULT_MAX_LINES, ge=1)
     root: Path = Field(default=Path("."), exclude=True)
     source: Path | None = Field(default=None, exclude=True)
 
@@ -81,96 +85,33 @@ class Config(BaseModel):
             ) from None
 
 
-def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above ``start`` (a file or a folder)."""
-    start = Path(start).resolve()
-    folder = start if start.is_dir() else start.parent
-    for candidate in (folder, *folder.parents):
-        path = candidate / "pyproject.toml"
-        if path.is_file():
-            return path
-    return None
-
-
 def load_config(start: Path) -> Config:
     """Settings from the nearest pyproject.toml; defaults when there is none."""
-    path = find_pyproject(start)
-    if path is None:
-        folder = Path(start).resolve()
-        return Config(root=folder if folder.is_dir() else folder.parent)
-    text = read_text(path, "pyproject.toml")
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"at line (\d+)", str(exc))
-        line = found.group(1) if found else len(text.splitlines()) or 1
-        where = f"{_shown(path)}:{line}"
-        raise UserError(f"not valid TOML: {exc}", where=where) from None
-    tool = doc.get("tool", {})
-    section = tool.get("rapportkoll", {}) if isinstance(tool, dict) else {}
-    if not isinstance(section, dict):
-        lines = text.splitlines()
-        line = next(
-            (n for n, t in enumerate(lines, 1) if re.match(r"\s*rapportkoll\s*=", t)),
-            None,
-        )
-        where = f"{_shown(path)}:{line}" if line else _shown(path)
-        raise UserError(f"{SECTION} must be a table", where=where)
-    return _from_section(section, path, text)
+    return config_of(read_table(start))
 
 
-def _from_section(section: dict[str, Any], path: Path, text: str) -> Config:
+def config_of(table: Table) -> Config:
+    """The validated settings of ``table``; UserError at the line of a bad key."""
+    if table.source is None:
+        return Config(root=table.root)
     fields = [k for k in Config.model_fields if k not in ("root", "source")]
-    data: dict[str, Any] = {}
-    for raw_key, value in section.items():
+    for raw_key in table.raw:
         key = raw_key.replace("-", "_")
         if key not in fields:
             near = difflib.get_close_matches(key, fields, n=1)
             hint = f" (did you mean {near[0]}?)" if near else ""
             raise UserError(
-                f"{SECTION} → {raw_key}: unknown key{hint}",
-                where=_where(path, text, raw_key),
+                f"{SECTION} → {raw_key}: unknown key{hint}", where=table.where(raw_key)
             )
-        data[key] = _resolve(key, value, path.parent)
     try:
-        return Config.model_validate({**data, "root": path.parent, "source": path})
+        return Config.model_validate(
+            {**table.values(), "root": table.root, "source": table.source}
+        )
     except ValidationError as exc:
         err = exc.errors()[0]
         key = str(err["loc"][0])
-        raw = next((k for k in section if k.replace("-", "_") == key), key)
+        raw = next((k for k in table.raw if k.replace("-", "_") == key), key)
         raise UserError(
-            f"{SECTION} → {raw}: {err['msg']} (found {shown(section.get(raw))})",
-            where=_where(path, text, raw),
+            f"{SECTION} → {raw}: {err['msg']} (found {shown(table.raw.get(raw))})",
+            where=table.where(raw),
         ) from None
-
-
-def _resolve(key: str, value: Any, root: Path) -> Any:
-    """Paths in pyproject.toml are relative to its folder, not the working folder."""
-    if key not in PATH_KEYS or key == "profiles":
-        return value
-    if isinstance(value, str):
-        return root / value
-    if isinstance(value, list):
-        return [root / v if isinstance(v, str) else v for v in value]
-    return value
-
-
-def _where(path: Path, text: str, key: str) -> str:
-    """``file:line`` of ``key`` inside the [tool.rapportkoll] table, if found."""
-    inside = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            inside = stripped.replace(" ", "") == SECTION
-            continue
-        if inside and re.match(rf"[\"']?{re.escape(key)}[\"']?\s*=", stripped):
-            return f"{_shown(path)}:{number}"
-    return _shown(path)
-
-
-def _shown(path: Path) -> str:
-    """The path as the user would type it: relative to the working folder if inside."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

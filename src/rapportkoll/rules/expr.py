@@ -383,6 +383,42 @@ def _compare(op: ast.cmpop, left: Any, right: Any) -> Any:
     return bool(out) if not isinstance(out, np.ndarray) else out
 
 
+def _text_comparison(frame: pd.DataFrame, node: ast.expr) -> pd.Series | None:
+    """``column == 'text'`` (``!=``, ``in [texts]``, ``not in``) of a column of
+    Python objects, compared on its array; None for any other expression.
+
+    The most common filter, at a fraction of the Series operations' cost, with
+    their answers: an empty cell equals no text and is in no list.
+    """
+    if not (
+        isinstance(node, ast.Compare)
+        and len(node.ops) == 1
+        and isinstance(node.left, ast.Name)
+        and node.left.id in frame.columns
+    ):
+        return None
+    op, right = node.ops[0], node.comparators[0]
+    if isinstance(op, ast.Eq | ast.NotEq) and isinstance(right, ast.Constant):
+        texts = [right.value]
+    elif isinstance(op, ast.In | ast.NotIn) and isinstance(right, ast.List | ast.Tuple):
+        texts = [e.value for e in right.elts if isinstance(e, ast.Constant)]
+        if len(texts) != len(right.elts):
+            return None
+    else:
+        return None
+    column = frame[node.left.id]
+    if column.dtype != object or not all(isinstance(t, str) for t in texts):
+        return None
+    values = column.to_numpy()
+    filled = np.flatnonzero(~pd.isna(values))
+    found = np.zeros(len(values), dtype=bool)
+    for text in texts:
+        found[filled] |= values[filled] == text
+    if isinstance(op, ast.NotEq | ast.NotIn):
+        found = ~found
+    return pd.Series(found, index=frame.index, name=column.name)
+
+
 def _truthy(series: pd.Series) -> pd.Series:
     """A boolean mask from any column: empty cells are false, else Python truthiness."""
     if series.dtype == np.bool_:
@@ -413,6 +449,9 @@ def frame_mask(
     if source is None:
         return pd.Series(True, index=frame.index)
     expression = parse(source)
+    plain = _text_comparison(frame, expression.tree.body)
+    if plain is not None:
+        return plain
     consts = dict(constants or {})
 
     def lookup(name: str) -> Any:

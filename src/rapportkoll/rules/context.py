@@ -94,7 +94,7 @@ class RuleContext:
             mask = self._mask(name, frame, [s for s in (own, where) if s])
         except Exception:
             # Whatever went wrong, the error names the rule's whole expression.
-            mask = frame_mask(frame, own).to_numpy()
+            mask = frame_mask(frame, own).to_numpy(copy=True)
             if where:
                 mask &= frame_mask(frame, where).to_numpy()
         # Every row selected: the same rows and index as a take would give.

@@ -26,10 +26,13 @@ Example finding:
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from rapportkoll.rules.context import KindResult, RuleContext
-from rapportkoll.rules.kinds._common import first_str, uncertain
+from rapportkoll.rules.expr import on_distinct
+from rapportkoll.rules.kinds._common import first_str, group_codes, uncertain
 from rapportkoll.rules.registry import RuleKind
 
 
@@ -50,13 +53,16 @@ def run(ctx: RuleContext) -> KindResult:
     if missing:
         raise KeyError(f"table {ctx.spec.table} has no column(s) {missing}")
     ctx.count(rows["report"])
+    reports, count = group_codes([rows["report"]])
+    sizes = np.bincount(reports, minlength=count)
+    doubt = uncertain(ctx.bundle, rows).to_numpy()
     for column in p.columns:
-        values = rows[column]
-        empty = values.isna() | values.astype("string").str.strip().eq("").fillna(True)
+        empty = on_distinct(rows[column], _blank).to_numpy(dtype=bool, copy=True)
         if p.skip_absent_columns:
-            all_empty = empty.groupby(rows["report"]).transform("all")
-            empty &= ~all_empty
-        empty &= ~uncertain(ctx.bundle, rows)
+            # A column no row of a report fills is one its template lacks.
+            absent = np.bincount(reports[empty], minlength=count) == sizes
+            empty &= ~absent[reports]
+        empty &= ~doubt
         for _, row in rows[empty].iterrows():
             label = " · ".join(first_str(row.get(c)) for c in p.label if c in row)
             ctx.add(
@@ -71,6 +77,12 @@ def run(ctx: RuleContext) -> KindResult:
                 labels=[label, column],
             )
     return ctx.result
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    """Empty cells and cells of only blanks."""
+    text = values.astype("string").str.strip().eq("").fillna(True)
+    return values.isna() | text
 
 
 KIND = RuleKind("REQ01", "format.required-cell", Params, run, __doc__ or "")

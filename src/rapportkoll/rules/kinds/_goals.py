@@ -143,8 +143,8 @@ def _goal_rows(ctx: RuleContext, spec: GoalCount) -> pd.DataFrame:
     rows = ctx.rows(spec.table, spec.where)
     if rows.empty or "goal" not in rows:
         return rows.iloc[0:0]
-    rows = rows[rows["goal"].notna()].copy()
-    rows["goal"] = rows["goal"].astype(str)
+    rows = rows[rows["goal"].notna()]
+    rows = rows.assign(goal=rows["goal"].astype(str))
     keys = ["report", "goal", *[c for c in spec.distinct if c in rows]]
     if spec.distinct:
         rows = rows.drop_duplicates(keys)

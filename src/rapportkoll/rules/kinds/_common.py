@@ -1,4 +1,4 @@
-"""Shared helpers of the rule kinds: intervals from rows, labels, rounding severity."""
+"""Shared helpers of the rule kinds: doubtful rows, group numbers, rounding severity."""
 
 from __future__ import annotations
 
@@ -12,20 +12,12 @@ from pandas.api.extensions import ExtensionArray
 
 from rapportkoll.findings import Severity
 from rapportkoll.model.bundle import Bundle
-from rapportkoll.model.interval import Comparison, Interval
+from rapportkoll.model.interval import Comparison
 from rapportkoll.rules.context import RuleContext
 
 # Each row's group number and the number of groups (see ``group_codes``).
 Codes = tuple[npt.NDArray[np.int64], int]
 ArrayLike = pd.Series | ExtensionArray | npt.NDArray[Any]
-
-
-def interval_of(
-    frame: pd.DataFrame, value: str = "value", decimals: str = "decimals"
-) -> Interval:
-    """The interval each printed value stands for (empty decimals count as 0)."""
-    dec = pd.to_numeric(frame[decimals], errors="coerce").fillna(0).to_numpy(float)
-    return Interval.printed(pd.to_numeric(frame[value], errors="coerce"), dec)
 
 
 def verdicts(cmp: Comparison, rounding: str) -> list[Severity | None]:

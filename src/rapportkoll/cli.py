@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
+import gc
 import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from rapportkoll import __version__
 from rapportkoll.findings import RunReport, Severity
@@ -353,5 +356,28 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def entry() -> NoReturn:
+    """The ``rapportkoll`` command: ``main`` in a process it owns.
+
+    A run makes millions of small objects that all live to its end, so the young
+    generation is collected less often (by default every 700 allocations, each time
+    finding no garbage: ~6 % of a batch's CPU). And at the end the process exits
+    once its exit handlers have run and its output is flushed, without taking every
+    object apart one by one: after a run with pandas loaded that teardown takes
+    0.1-0.2 s, and every file was already written (atomically) and closed.
+    """
+    gc.set_threshold(*GC_THRESHOLDS)
+    code = main()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe: nothing more can be said.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()

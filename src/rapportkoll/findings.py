@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 from typing import Any
@@ -153,9 +154,10 @@ class RunReport:
         )
 
     def summary(self) -> dict[str, Any]:
-        outcomes = {o.value: 0 for o in Outcome}
-        for r in self.results:
-            outcomes[r.outcome.value] += 1
+        # Counted by the enum members themselves (C speed), named once per outcome:
+        # a national run has ~600,000 results.
+        counted = Counter(r.outcome for r in self.results)
+        outcomes = {o.value: counted[o] for o in Outcome}
         return {
             "reports": len(self.reports),
             "rules": len(self.rules),

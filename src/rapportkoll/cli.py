@@ -110,7 +110,14 @@ def _run_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--lang", choices=["sv", "en"], default=None)
     p.add_argument("--waivers", help="waiver file (accepted findings)")
-    p.add_argument("--jobs", "-j", type=int, default=None, help="parallel extraction")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        help="worker processes for reading (0: automatic); above 1 the rules "
+        "stage also runs in two processes",
+    )
     p.add_argument("--max-bytes", type=int, default=None)
     p.add_argument("--max-lines", type=int, default=None)
     p.add_argument("--config", help="pyproject.toml to read [tool.rapportkoll] from")

@@ -36,6 +36,8 @@ Example finding:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -80,11 +82,17 @@ def run(ctx: RuleContext) -> KindResult:
         return ctx.result
     facts = _facts(ctx, p.fact)
     # Split once by report: filtering all facts per claim was quadratic in a batch.
-    by_report = {r: part for r, part in facts.groupby("report", sort=False)}
+    at: dict[Any, list[int]] = {}
+    for i, report in enumerate(facts["report"].tolist()):
+        at.setdefault(report, []).append(i)
+    by_report: dict[Any, pd.DataFrame] = {}
     nothing = facts.iloc[0:0]
     for _, claim in claims.iterrows():
         word = first_str(claim.get("subject")).split() or [""]
-        mine = by_report.get(claim["report"], nothing)
+        report = claim["report"]
+        if report in at and report not in by_report:
+            by_report[report] = facts.iloc[at[report]]
+        mine = by_report.get(report, nothing)
         if mine.empty or (p.match == "object" and not word[0]):
             continue
         named = (
@@ -102,9 +110,10 @@ def run(ctx: RuleContext) -> KindResult:
 def _facts(ctx: RuleContext, spec: RowSpec) -> pd.DataFrame:
     """The candidate cells: the rows ``spec`` selects, in its column."""
     facts = ctx.rows(spec.table, spec.where)
-    facts = facts[facts["value"].notna()]
+    keep = facts["value"].notna().to_numpy(copy=True)
     if spec.column:
-        facts = facts[facts["column"] == spec.column]
+        keep &= (facts["column"] == spec.column).to_numpy()
+    facts = facts[keep]
     if spec.month_columns:
         ends = pd.to_datetime(facts["period_end"], errors="coerce")
         want = [

@@ -51,20 +51,56 @@ def test_groups_follow_the_tables_first_appearance(rules: list[LoadedRule]) -> N
         assert group == [r for r in rules if r.spec.table == group[0].spec.table]
 
 
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Room to fork whatever this (long-lived) test process holds; the groups each
+    forked run shared are counted."""
+    monkeypatch.setattr(groups, "FORK_MAX_BYTES", 2**62)
+    shared: list[int] = []
+    run_shared = groups._run_shared
+
+    def counted(
+        bundle: Bundle, grouped: list[list[LoadedRule]], lang: str
+    ) -> list[list[groups.Ran]]:
+        shared.append(len(grouped))
+        return run_shared(bundle, grouped, lang)
+
+    monkeypatch.setattr(groups, "_run_shared", counted)
+    return shared
+
+
 @needs_fork
 def test_two_processes_give_the_same_report(
-    seeds: Bundle, rules: list[LoadedRule]
+    seeds: Bundle, rules: list[LoadedRule], forks: list[int]
 ) -> None:
     one = run_rules(seeds, rules, processes=1)
+    assert forks == []
     two = run_rules(seeds, rules, processes=2)
+    assert forks == [len(groups.by_table(rules))]
     assert one.findings  # the seeds have real discrepancies
     assert _outputs(two) == _outputs(one)
     assert set(two.timings) == set(one.timings)
 
 
 @needs_fork
+def test_a_large_run_keeps_to_one_process(
+    seeds: Bundle,
+    rules: list[LoadedRule],
+    forks: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(groups, "FORK_MAX_BYTES", 1)  # as if it held too much
+    report = run_rules(seeds, rules, processes=2)
+    assert forks == []
+    assert _outputs(report) == _outputs(run_rules(seeds, rules, processes=1))
+
+
+@needs_fork
 def test_a_second_process_that_dies_loses_nothing(
-    seeds: Bundle, rules: list[LoadedRule], monkeypatch: pytest.MonkeyPatch
+    seeds: Bundle,
+    rules: list[LoadedRule],
+    forks: list[int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     one = run_rules(seeds, rules, processes=1)
 
@@ -81,11 +117,12 @@ def test_a_second_process_that_dies_loses_nothing(
 
     monkeypatch.setattr(groups, "_helper", dies_after_one_group)
     two = run_rules(seeds, rules, processes=2)
+    assert forks == [len(groups.by_table(rules))]
     assert _outputs(two) == _outputs(one)
 
 
 def test_a_rule_that_raises_is_an_error_outcome_in_either_process(
-    seeds: Bundle, rules: list[LoadedRule]
+    seeds: Bundle, rules: list[LoadedRule], forks: list[int]
 ) -> None:
     def fails(ctx: RuleContext) -> KindResult:
         raise KeyError("kolumn saknas")

@@ -5,8 +5,9 @@ with the reports' metadata, their selections and what they derive alike, and not
 of it is needed once the group is done. Groups are independent of each other, so on
 a machine with several CPUs two processes take them in turn: the main process and
 one forked from it, which sees the tables without copying them (copy-on-write) and
-sends back only its rules' findings and counts. Outputs are sorted afterwards, so
-which process ran a rule changes nothing a user sees.
+sends back only its rules' findings and counts. That is for runs small enough that
+the second process's memory does not matter (see ``_room_to_fork``). Outputs are
+sorted afterwards, so which process ran a rule changes nothing a user sees.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def run_groups(
     """Every group's rules run on ``bundle``: ``ran[g][i]`` is rule ``i`` of group
     ``g``. With ``processes`` > 1 (and where processes can be forked) a second
     process shares the groups; should it fail, this process runs what it lost."""
-    if processes < 2 or len(groups) < 2 or not _can_fork():
+    if processes < 2 or len(groups) < 2 or not _can_fork() or not _room_to_fork():
         return [run_group(bundle, group, lang) for group in groups]
     return _run_shared(bundle, groups, lang)
 
@@ -104,6 +105,29 @@ def _can_fork() -> bool:
     """Only where fork is the safe default (Linux): a spawned process would have
     to be sent every table, which costs more than the rules it would run."""
     return sys.platform.startswith("linux")
+
+
+def _room_to_fork() -> bool:
+    """Whether a second process fits the memory a run may take.
+
+    The forked process shares the tables, but every page it reads Python objects
+    on (the text cells) becomes its own copy as their reference counts change, and
+    its selections are its own: it adds about as much as this process already
+    holds. So it is started only while this process has stayed below
+    ``FORK_MAX_BYTES``: small runs, where it halves the wait, not a national batch
+    (8,700 reports: 0.83 GiB after reading, 2.2 GiB with a second process, 1.4 GiB
+    without), where the rules are a small part of the run.
+    """
+    try:
+        import resource
+    except ImportError:  # not on a Unix
+        return False
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * RU_MAXRSS_UNIT
+    return peak <= FORK_MAX_BYTES
+
+
+FORK_MAX_BYTES = 512 * 2**20
+RU_MAXRSS_UNIT = 1024  # Linux gives KiB (the only platform that forks here)
 
 
 def _run_shared(

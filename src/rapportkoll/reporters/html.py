@@ -4,7 +4,7 @@ The page is written by the small functions below, not by a template engine: a ru
 is cold, so importing and compiling a template cost more than one report's page
 (~150 ms), and a national batch's page (thousands of reports and findings) is a
 few string joins. The style sheet and the script are static files next to this
-module (``templates/``), put inline so the page needs nothing else.
+module (``static/``), put inline so the page needs nothing else.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from rapportkoll.reporters.i18n import (
 CONTEXT = 2  # source lines shown around each cited line
 MAX_SPAN = 30  # cited lines closer than this are shown as one continuous excerpt
 SEVERITIES = sorted(Severity, key=lambda s: -s.rank)
-STATIC = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
 # Outcomes in the order a report's section lists them, with their pill's class.
 OUTCOME_PILLS = (
     ("fail", "fail"),

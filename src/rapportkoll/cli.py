@@ -184,18 +184,45 @@ def _config(args: argparse.Namespace, table: Table) -> tuple[Config, CheckOption
     from rapportkoll.config import config_of
 
     config = config_of(table).merged(**_flags(args))
-    options = CheckOptions(
-        paths=[str(p) for p in config.paths] or ["data"],
-        checks=[str(p) for p in config.checks] or ["checks"],
-        expectations=[str(p) for p in config.expectations] or ["expectations"],
-        profile=getattr(args, "profile", None),
-        profiles=list(config.profiles) or ["profiles"],
-        lang=config.lang,
+    options = _options(
+        args,
+        paths=config.paths,
+        profiles=config.profiles,
         jobs=config.jobs,
         max_bytes=config.max_bytes,
         max_lines=config.max_lines,
+        checks=config.checks,
+        expectations=config.expectations,
+        lang=config.lang,
     )
     return config, options
+
+
+def _options(
+    args: argparse.Namespace,
+    *,
+    paths: Sequence[str | Path],
+    profiles: Sequence[str | Path],
+    jobs: int,
+    max_bytes: int,
+    max_lines: int,
+    checks: Sequence[str | Path] = (),
+    expectations: Sequence[str | Path] = (),
+    lang: str = "sv",
+) -> CheckOptions:
+    """A run's options from settings (validated or as written), with the defaults
+    for folders not given."""
+    return CheckOptions(
+        paths=[str(p) for p in paths] or ["data"],
+        checks=[str(p) for p in checks] or ["checks"],
+        expectations=[str(p) for p in expectations] or ["expectations"],
+        profile=getattr(args, "profile", None),
+        profiles=[str(p) for p in profiles] or ["profiles"],
+        lang=lang,
+        jobs=jobs,
+        max_bytes=max_bytes,
+        max_lines=max_lines,
+    )
 
 
 def _reading(options: CheckOptions) -> tuple[list[Path], ReadOptions]:
@@ -221,10 +248,10 @@ def _early_reading(
     if not all(type(n) is int for n in numbers):
         return None
     jobs, max_bytes, max_lines = numbers
-    options = CheckOptions(
-        paths=[str(p) for p in paths] or ["data"],
-        profile=getattr(args, "profile", None),
-        profiles=[str(p) for p in profiles] or ["profiles"],
+    options = _options(
+        args,
+        paths=paths,
+        profiles=profiles,
         jobs=jobs,
         max_bytes=max_bytes,
         max_lines=max_lines,

@@ -94,3 +94,31 @@ def test_bad_setting_is_exit_2_at_its_line_and_stops_the_workers(
     err = capsys.readouterr().err
     assert message in err and f"pyproject.toml:{line}" in err, err
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize(
+    ("output", "flags", "table", "starts"),
+    [
+        ("rapport.json", [], "", b'{\n  "findings"'),
+        ("rapport.html", [], "", b"<!DOCTYPE html>"),
+        ("rapport.xml", [], "", b"<?xml"),
+        ("rapport.txt", [], "", b"data/000_4d1abd7bdfbb87a9.txt:"),
+        ("rapport.out", [], "", b"data/000_4d1abd7bdfbb87a9.txt:"),  # unknown: text
+        ("rapport.json", ["-f", "markdown"], "", b"## "),  # --format wins
+        ("rapport.json", [], 'formats = ["markdown"]\n', b"## "),  # so do settings
+    ],
+)
+def test_output_file_names_its_format_when_none_is_given(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    output: str,
+    flags: list[str],
+    table: str,
+    starts: bytes,
+) -> None:
+    project = _project(tmp_path, table)
+    monkeypatch.chdir(project)
+    checks = str(ROOT / "checks" / "format.yaml")
+    code = main(["check", "data", "--checks", checks, "-o", output, "-q", *flags])
+    assert code == 1  # the April seed has an error-level format finding
+    assert (project / output).read_bytes().startswith(starts)

@@ -266,11 +266,13 @@ def _plain_paths(value: object) -> bool:
     )
 
 
-def _run(args: argparse.Namespace) -> tuple[Config, RunReport]:
+def _run(
+    args: argparse.Namespace, table: Table | None = None
+) -> tuple[Config, RunReport]:
     """Read the reports while pydantic, the settings' validation, pandas and the
     rules load: the workers start from the settings as written. A bad setting still
     ends the run with its error (exit 2), and the workers are stopped."""
-    table = _table(args)
+    table = table or _table(args)
     early = _early_reading(args, table)
     if early is None:
         config, options = _config(args, table)  # its error before any worker starts
@@ -301,9 +303,10 @@ def _check(args: argparse.Namespace) -> int:
     from rapportkoll.reporters.text import render_text
 
     started = time.perf_counter()
-    config, report = _run(args)
+    table = _table(args)
+    config, report = _run(args, table)
     t0 = time.perf_counter()
-    formats = list(config.formats or [])
+    formats = _formats(args, table, config)
     output = args.output or config.output_dir
     written = []
     for fmt in formats:
@@ -326,6 +329,19 @@ def _check(args: argparse.Namespace) -> int:
         _print_timings(report)
     threshold = Severity(config.fail_on)
     return EXIT_FINDINGS if report.fails(threshold) else EXIT_CLEAN
+
+
+def _formats(args: argparse.Namespace, table: Table, config: Config) -> list[str]:
+    """The formats to write: ``--format``, else the settings' ``formats``, else the
+    one ``--output FILE`` names by its extension (``-o rapport.json``: JSON), else
+    text."""
+    if args.formats or "formats" in table.values() or not args.output:
+        return list(config.formats)
+    from rapportkoll.reporters import FORMATS
+
+    suffix = Path(args.output).suffix.lower()
+    named = [name for name, f in FORMATS.items() if Path(f.filename).suffix == suffix]
+    return named[:1] or list(config.formats)
 
 
 def _print_timings(report: RunReport) -> None:

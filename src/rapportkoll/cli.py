@@ -55,7 +55,12 @@ def _parser() -> argparse.ArgumentParser:
         help="output format: text, json, markdown, html, junit, sarif, "
         "xlsx (repeatable)",
     )
-    check.add_argument("--output", "-o", help="output file (one format) or folder")
+    check.add_argument(
+        "--output",
+        "-o",
+        help="output file (one format; without --format its extension names it) "
+        "or folder",
+    )
     check.add_argument(
         "--fail-on",
         choices=[s.value for s in Severity],

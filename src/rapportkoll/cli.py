@@ -215,14 +215,17 @@ def _options(
     expectations: Sequence[str | Path] = (),
     lang: str = "sv",
 ) -> CheckOptions:
-    """A run's options from settings (validated or as written), with the defaults
-    for folders not given."""
+    """A run's options from settings (validated or as written); a folder list not
+    given keeps ``CheckOptions``' default."""
+    folders = {
+        "paths": paths,
+        "checks": checks,
+        "expectations": expectations,
+        "profiles": profiles,
+    }
     return CheckOptions(
-        paths=[str(p) for p in paths] or ["data"],
-        checks=[str(p) for p in checks] or ["checks"],
-        expectations=[str(p) for p in expectations] or ["expectations"],
+        **{key: [str(p) for p in value] for key, value in folders.items() if value},
         profile=getattr(args, "profile", None),
-        profiles=[str(p) for p in profiles] or ["profiles"],
         lang=lang,
         jobs=jobs,
         max_bytes=max_bytes,
@@ -271,13 +274,10 @@ def _plain_paths(value: object) -> bool:
     )
 
 
-def _run(
-    args: argparse.Namespace, table: Table | None = None
-) -> tuple[Config, RunReport]:
+def _run(args: argparse.Namespace, table: Table) -> tuple[Config, RunReport]:
     """Read the reports while pydantic, the settings' validation, pandas and the
     rules load: the workers start from the settings as written. A bad setting still
     ends the run with its error (exit 2), and the workers are stopped."""
-    table = table or _table(args)
     early = _early_reading(args, table)
     if early is None:
         config, options = _config(args, table)  # its error before any worker starts
@@ -357,7 +357,7 @@ def _print_timings(report: RunReport) -> None:
 def _baseline(args: argparse.Namespace) -> int:
     from rapportkoll.waivers import write_baseline
 
-    _settings, report = _run(args)
+    _settings, report = _run(args, _table(args))
     write_baseline(
         report, Path(args.output), accepted_by=args.accepted_by, expires=args.expires
     )

@@ -77,11 +77,12 @@ def run_one(
     bundle: Bundle,
     rule: LoadedRule,
     lang: str,
-    joined: dict[str, pd.DataFrame] | None = None,
-    selections: dict[tuple[str, str | None, str | None], pd.DataFrame] | None = None,
-    shared: dict[Hashable, Any] | None = None,
+    joined: dict[str, pd.DataFrame],
+    selections: dict[tuple[str, str | None, str | None], pd.DataFrame],
+    shared: dict[Hashable, Any],
 ) -> tuple[KindResult, str | None]:
-    """One rule's result; an exception is caught and returned as its error."""
+    """One rule's result (with its group's shared tables, selections and derived
+    values); an exception is caught and returned as its error."""
     ctx = RuleContext(
         bundle,
         rule.spec,
@@ -89,9 +90,9 @@ def run_one(
         rule.kind.code,
         lang,
         rule_dir=str(Path(rule.file).parent),
-        joined={} if joined is None else joined,
-        selections={} if selections is None else selections,
-        shared={} if shared is None else shared,
+        joined=joined,
+        selections=selections,
+        shared=shared,
     )
     try:
         return rule.kind.run(ctx), None

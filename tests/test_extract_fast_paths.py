@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,17 +42,6 @@ def _per_character_fold(text: str) -> str:
     return "".join(stratsys_text._fold_char(c) for c in text)
 
 
-def test_fold_same_length_is_the_per_character_fold_below_u3000() -> None:
-    # The fast path takes only characters below U+0180; every other character goes
-    # through the per-character table, so this range covers every decision.
-    differing = [
-        hex(i)
-        for i in range(0x3000)
-        if fold_same_length(chr(i)) != _per_character_fold(chr(i))
-    ]
-    assert differing == []
-
-
 # Swedish text with the odd character the fast path must leave to the slow one.
 TEXT = st.text(
     alphabet=st.sampled_from(
@@ -69,15 +60,6 @@ def test_fold_same_length_of_text_is_the_per_character_fold(text: str) -> None:
 def _per_character_keep_length(text: str) -> str:
     """The definition of prose's same-length fold: each character on its own."""
     return "".join(prose._keep_length_char(c) for c in text)
-
-
-def test_prose_fold_keep_length_is_per_character_below_u3000() -> None:
-    differing = [
-        hex(i)
-        for i in range(0x3000)
-        if prose._fold_keep_length(chr(i)) != _per_character_keep_length(chr(i))
-    ]
-    assert differing == []
 
 
 @settings(max_examples=200)
@@ -193,13 +175,21 @@ def _reference_fold(text: str) -> str:
     return re.sub(r"\s+", " ", bare).strip()
 
 
-def test_fold_is_its_definition_below_u3000() -> None:
-    # The fast path takes only characters below U+0180 (see _plain_pattern).
-    differing = [
-        hex(i)
-        for i in range(0x3000)
-        if model_text._fold(chr(i)) != _reference_fold(chr(i))
-    ]
+# Each fast path takes only characters below U+0180 (any other character takes the
+# general path), so this range covers every decision.
+@pytest.mark.parametrize(
+    ("fast", "definition"),
+    [
+        (fold_same_length, _per_character_fold),
+        (prose._fold_keep_length, _per_character_keep_length),
+        (model_text._fold, _reference_fold),
+    ],
+    ids=["fold_same_length", "prose_fold_keep_length", "fold"],
+)
+def test_fast_fold_is_its_definition_below_u3000(
+    fast: Callable[[str], str], definition: Callable[[str], str]
+) -> None:
+    differing = [hex(i) for i in range(0x3000) if fast(chr(i)) != definition(chr(i))]
     assert differing == []
 
 

@@ -32,6 +32,7 @@ from rapportkoll.reporters.i18n import (
     format_number,
     label,
     lang_of,
+    outcome_label,
     severity_label,
 )
 
@@ -41,10 +42,10 @@ SEVERITIES = sorted(Severity, key=lambda s: -s.rank)
 STATIC = Path(__file__).parent / "static"
 # Outcomes in the order a report's section lists them, with their pill's class.
 OUTCOME_PILLS = (
-    ("fail", "fail"),
-    ("error", "outcome-error"),
-    ("pass", "pass"),
-    ("not_applicable", "not_applicable"),
+    (Outcome.FAIL, "fail"),
+    (Outcome.ERROR, "outcome-error"),
+    (Outcome.PASS, "pass"),
+    (Outcome.NOT_APPLICABLE, "not_applicable"),
 )
 
 
@@ -229,18 +230,18 @@ def _area(lang: str, name: str) -> str:
 
 def _outcome_lists(results: list[RuleResult], lang: str) -> str:
     """The report's rules by outcome: failed, in error, passed, not applicable."""
-    by_outcome: dict[str, list[RuleResult]] = {o: [] for o in Outcome}
+    by_outcome: dict[Outcome, list[RuleResult]] = {o: [] for o in Outcome}
     for r in results:
         by_outcome[r.outcome].append(r)
     out = []
-    for key, css in OUTCOME_PILLS:
-        listed = by_outcome[key]
+    for outcome, css in OUTCOME_PILLS:
+        listed = by_outcome[outcome]
         if not listed:
             continue
         items = "".join(_rule_item(r.code, r.title, r.error or "") for r in listed)
         out.append(
             f'      <p style="margin:4px 0 0"><span class="pill {css}">'
-            f"{escape(label(lang, 'outcome.' + key))}</span> {len(listed)}</p>\n"
+            f"{escape(outcome_label(lang, outcome))}</span> {len(listed)}</p>\n"
             f'      <ul class="rules">{items}</ul>\n'
         )
     return "".join(out)

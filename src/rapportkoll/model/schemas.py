@@ -36,7 +36,7 @@ def _column(kind: str, name: str) -> pa.Column:
             else pa.Check.in_range(low, high, name=f"{name}_range")
         )
     dtype = {"str": None, "date": None, "int": "Int64", "float": "float64"}[base]
-    # No coercion: TableBuilder already casts every column to its contract dtype,
+    # No coercion: every table is built with its contract dtypes (TableSpec.arrays),
     # so a column of another dtype is itself the violation (and coercing every
     # column cost a third of the validation time).
     return pa.Column(

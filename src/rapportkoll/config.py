@@ -21,6 +21,7 @@ from rapportkoll.pyproject import (
     DEFAULT_JOBS,
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_LINES,
+    PATH_KEYS,
     SECTION,
     Table,
     read_table,
@@ -49,7 +50,7 @@ class Config(BaseModel):
     root: Path = Field(default=Path("."), exclude=True)
     source: Path | None = Field(default=None, exclude=True)
 
-    @field_validator("paths", "checks", "expectations", "output_dir", "waivers")
+    @field_validator(*PATH_KEYS)
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
         if any(

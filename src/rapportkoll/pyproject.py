@@ -18,7 +18,9 @@ from rapportkoll.model.errors import UserError
 from rapportkoll.model.yamlfile import read_text
 
 SECTION = "[tool.rapportkoll]"
-PATH_KEYS = ("paths", "checks", "expectations", "profiles", "output_dir", "waivers")
+# Settings read as paths relative to the pyproject.toml's folder (``profiles`` is
+# left as written).
+PATH_KEYS = ("paths", "checks", "expectations", "output_dir", "waivers")
 # Defaults of the settings that reading reports needs (rapportkoll.config.Config's).
 DEFAULT_JOBS = 0  # automatic: one more than the CPUs
 DEFAULT_MAX_BYTES = 200_000_000
@@ -97,7 +99,7 @@ def read_table(start: Path) -> Table:
 
 def _resolve(key: str, value: Any, root: Path) -> Any:
     """Paths in pyproject.toml are relative to its folder, not the working folder."""
-    if key not in PATH_KEYS or key == "profiles":
+    if key not in PATH_KEYS:
         return value
     if isinstance(value, str):
         return root / value

@@ -99,14 +99,14 @@ def _references(
     """Per group, the position of the statement the others must match: the first
     giving the most common value when that value is given more often than any
     other, else the first statement."""
-    pairs, _ = group_codes([groups, values])
+    pairs, n_pairs = group_codes([groups, values])
     votes = np.bincount(pairs)[pairs]
     top = np.zeros(count, dtype=np.int64)
     np.maximum.at(top, groups, votes)
     leader = votes == top[groups]
     # A group is decided when its leading statements all give one value.
     led = np.unique(pairs[leader])
-    group_of = np.zeros(len(led) and int(pairs.max()) + 1, dtype=np.int64)
+    group_of = np.zeros(n_pairs, dtype=np.int64)
     group_of[pairs] = groups
     decided = np.bincount(group_of[led], minlength=count) == 1
     _, first = np.unique(groups, return_index=True)

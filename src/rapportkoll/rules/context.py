@@ -51,7 +51,7 @@ class RuleContext:
         default_factory=dict
     )
     # What rules of a run derive alike from the same rows (pairings, …), shared the
-    # same way; see ``derived``.
+    # same way; see ``once`` and ``derived``.
     shared: dict[Hashable, Any] = field(default_factory=dict)
 
     def t(self, sv: str, en: str) -> str:
@@ -71,6 +71,15 @@ class RuleContext:
         # (copy-on-write keeps the shared columns' values safe as well).
         return selected.copy(deep=False)
 
+    def once(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()``, made once per run for ``key`` and shared by every rule of
+        the run: ``key`` must name everything ``build`` depends on. The value is
+        shared: callers must not change it.
+        """
+        if key not in self.shared:
+            self.shared[key] = build()
+        return self.shared[key]  # type: ignore[no-any-return]
+
     def derived(self, key: Hashable, build: Callable[[], T]) -> T:
         """``build()``, made once per run for ``key`` and the rule's own selection.
 
@@ -79,10 +88,7 @@ class RuleContext:
         must name everything ``build`` depends on besides the rule's table and
         ``where``. The value is shared: callers must not change it.
         """
-        full = (self.code, self.spec.table, self.spec.where, key)
-        if full not in self.shared:
-            self.shared[full] = build()
-        return self.shared[full]  # type: ignore[no-any-return]
+        return self.once((self.code, self.spec.table, self.spec.where, key), build)
 
     def _select(self, name: str, own: str | None, where: str | None) -> pd.DataFrame:
         frame = self.joined.get(name)

@@ -91,9 +91,7 @@ def certain_rows(ctx: RuleContext) -> pd.DataFrame:
     """The rule's selection (``ctx.rows()``) without its ``uncertain`` rows, made
     once per run and selection: rules of several kinds check the same rows."""
     key = ("certain", ctx.spec.table, ctx.spec.where)
-    rows = ctx.shared.get(key)
-    if rows is None:
-        rows = ctx.shared[key] = certain(ctx.bundle, ctx.rows())
+    rows = ctx.once(key, lambda: certain(ctx.bundle, ctx.rows()))
     # A new object, as ctx.rows() gives: a rule that adds a column keeps it.
     return rows.copy(deep=False)
 

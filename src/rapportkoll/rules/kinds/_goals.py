@@ -136,7 +136,7 @@ def goal_rows(ctx: RuleContext, spec: GoalCount) -> pd.DataFrame:
     Made once per run and spec (bindings share their totals): callers must not
     change the frame."""
     key = ("goal_rows", spec.table, spec.where, tuple(spec.distinct))
-    return ctx.derived(key, lambda: _goal_rows(ctx, spec))
+    return ctx.once(key, lambda: _goal_rows(ctx, spec))
 
 
 def _goal_rows(ctx: RuleContext, spec: GoalCount) -> pd.DataFrame:

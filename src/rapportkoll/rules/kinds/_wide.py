@@ -32,10 +32,7 @@ def widen_all(
     columns = {c for c in rows[column_field].unique() if isinstance(c, str)} | names
     spec, wanted = ctx.spec, frozenset(columns)
     made = ("wide", spec.table, spec.where, variant, tuple(key), column_field, wanted)
-    wide = ctx.shared.get(made)
-    if wide is None:
-        wide = ctx.shared[made] = widen(rows, key, column_field, columns)
-    return wide
+    return ctx.once(made, lambda: widen(rows, key, column_field, columns))
 
 
 def widen(

@@ -87,7 +87,7 @@ def run(ctx: RuleContext) -> KindResult:
     found = np.array([len(lines.get(key, ())) for key in keys], dtype=float)
     ctx.count(counts["report"])
     for i in np.flatnonzero(_differs(counts, found, p)):
-        _compare(ctx, p, counts.iloc[i], int(found[i]), lines)
+        _compare(ctx, p, counts.iloc[i], key_cols, int(found[i]), lines)
     if p.check_unlisted:
         # A matrix row the reader could not read is absent; EXT01 reports that line.
         doubtful = reports_with_issues(ctx.bundle, str(ctx.spec.table))
@@ -123,7 +123,14 @@ def _label(ctx: RuleContext, p: Params, row: pd.Series) -> str:
     return " · ".join(str(row[k.count]) for k in p.keys)
 
 
-def _compare(ctx: RuleContext, p: Params, row: pd.Series, n: int, lines: Lines) -> None:
+def _compare(
+    ctx: RuleContext,
+    p: Params,
+    row: pd.Series,
+    key_cols: list[str],
+    n: int,
+    lines: Lines,
+) -> None:
     value = row["value"]
     if pd.isna(value):
         if not p.empty_as_zero:
@@ -131,8 +138,7 @@ def _compare(ctx: RuleContext, p: Params, row: pd.Series, n: int, lines: Lines) 
         value = 0.0
     if int(value) == n:
         return
-    key = (row["report"], *(row[f"_k{i}"] for i in range(len(p.keys))))
-    listed = lines.get(key, []) if n else []
+    listed = lines.get((row["report"], *(row[c] for c in key_cols)), [])
     lang = ctx.lang
     label = _label(ctx, p, row)
     where = fmt.capped([str(x) for x in listed], 6, lang)

@@ -95,10 +95,7 @@ def _markers(ctx: RuleContext, p: Params, rows: pd.DataFrame) -> None:
     """A finding per line and marker, marker by marker."""
     # A marker's pattern only matches where the marker is printed: one pass of
     # plain substring tests finds the few lines worth a regular expression.
-    printed = [
-        isinstance(t, str) and any(m in t for m in p.markers)
-        for t in rows["text"].astype(str)
-    ]
+    printed = [any(m in t for m in p.markers) for t in rows["text"].astype(str)]
     marked = rows[np.array(printed, dtype=bool)]
     for marker in p.markers:
         hits = marked[marked["text"].astype(str).str.contains(_pattern(marker))]
